@@ -1,0 +1,67 @@
+//! Backpropagation on scalar circuits, small enough to read and sturdy enough to trust.
+//!
+//! A circuit is a graph of gates: each takes numbers in and gives one number out. To make the
+//! output larger we need the gradient of the output with respect to every input, and the chain rule
+//! gets it gate by gate, backwards from the output: that walk is backpropagation.
+//!
+//! # The circuit `f = (x + y) * z`
+//!
+//! Write the expression with [`Value`]s and the operators build the circuit; [`Value::backward`]
+//! fills in every gradient.
+//!
+//! ```
+//! use circuitgrad::Value;
+//!
+//! let x = Value::new(-2.0).labeled("x");
+//! let y = Value::new(5.0).labeled("y");
+//! let z = Value::new(-4.0).labeled("z");
+//! let q = (&x + &y).labeled("q");
+//! let f = (&q * &z).labeled("f");
+//! f.backward();
+//!
+//! assert_eq!(f.data(), -12.0);
+//! // The chain rule by hand: df/dx = df/dq · dq/dx = z · 1.
+//! assert_eq!(x.grad(), z.data() * 1.0);
+//! assert_eq!((x.grad(), y.grad(), z.grad()), (-4.0, -4.0, 3.0));
+//! println!("{}", f.trace()); // every node: op, label, data, grad
+//! ```
+//!
+//! # What to read
+//!
+//! - [`gates`]: the tutorial's start, with no graph: gates, numerical gradients, gradient ascent.
+//! - [`Value`]: the engine. Operators `+ - * /` for any mix of `Value`, `&Value` and `f64`; methods
+//!   [`pow`](Value::pow), [`exp`](Value::exp), [`ln`](Value::ln), [`tanh`](Value::tanh),
+//!   [`sigmoid`](Value::sigmoid), [`relu`](Value::relu), [`max`](Value::max); `Sum`.
+//! - [`local`]: every op's local derivative as a plain `f64` function.
+//! - [`Trace`]: the gradient trace of a circuit, for reading and for snapshot tests.
+//!
+//! # Semantics
+//!
+//! - `backward()` zeroes every gradient below the output first, so calling it twice gives the same
+//!   gradients. Within one circuit, a node used several times accumulates (`a * a` gives `2a`).
+//! - Arithmetic never fails: domain problems follow IEEE-754 (`ln(-1)` is NaN, `1/0` is inf) and
+//!   propagate, as on plain `f64`.
+//! - Nothing walks the graph by recursion (not the sort, not `Drop`, not `Debug`, not traces): a
+//!   million-node chain builds, backpropagates and drops in a thread with a 2 MiB stack.
+//! - A node keeps its inputs alive; nothing keeps its consumers alive, so there are no `Rc` cycles
+//!   and dropping the last handle to an output frees the whole circuit below it.
+//! - `Value` is `!Send`: a circuit lives on the thread that built it.
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+mod backward;
+pub mod gates;
+mod label;
+pub mod local;
+mod operators;
+mod ops;
+mod trace;
+mod value;
+
+pub use trace::{Trace, TraceRow};
+pub use value::Value;
+
+/// The README's examples, compiled and run as doctests so they cannot drift from the crate.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,472 @@
+//! Every op's forward rule and local derivatives, as plain `f64` functions with no graph in sight.
+//!
+//! The chain rule only ever needs the *local* derivative of one gate, multiplied by the gradient
+//! that arrives at its output. These functions are those local derivatives; the methods of
+//! [`Value`](crate::Value) multiply and route them. Naming: `op` is the forward rule,
+//! `op_da`/`op_db` the partial derivatives of a two-input op, `op_dx` the derivative of a one-input
+//! op. A one-input op's `op_dx(x, out)` also gets its output, because `tanh`, `sigmoid` and `exp`
+//! have derivatives best written with it; an op with a scalar operand `c` gets `op_dx(x, c)`.
+//!
+//! Domain problems follow IEEE-754: `ln(-1)` is NaN, `1/0` is inf, and they propagate.
+//!
+//! ```
+//! use circuitgrad::local;
+//! // The sigmoid gate of the tutorial: s = σ(2), and its local gradient s·(1 − s).
+//! let s = local::sigmoid(2.0);
+//! assert_eq!(s, 0.8807970779778823);
+//! assert_eq!(local::sigmoid_dx(2.0, s), 0.10499358540350662);
+//! ```
+
+/// `a + b`.
+/// ```
+/// assert_eq!(circuitgrad::local::add(1.5, 2.0), 3.5);
+/// ```
+#[inline]
+pub fn add(a: f64, b: f64) -> f64 {
+    a + b
+}
+/// ∂(a + b)/∂a = 1.
+/// ```
+/// assert_eq!(circuitgrad::local::add_da(1.5, 2.0), 1.0);
+/// ```
+#[inline]
+pub fn add_da(_a: f64, _b: f64) -> f64 {
+    1.0
+}
+/// ∂(a + b)/∂b = 1.
+/// ```
+/// assert_eq!(circuitgrad::local::add_db(1.5, 2.0), 1.0);
+/// ```
+#[inline]
+pub fn add_db(_a: f64, _b: f64) -> f64 {
+    1.0
+}
+
+/// `a - b`.
+/// ```
+/// assert_eq!(circuitgrad::local::sub(1.5, 2.0), -0.5);
+/// ```
+#[inline]
+pub fn sub(a: f64, b: f64) -> f64 {
+    a - b
+}
+/// ∂(a − b)/∂a = 1.
+/// ```
+/// assert_eq!(circuitgrad::local::sub_da(1.5, 2.0), 1.0);
+/// ```
+#[inline]
+pub fn sub_da(_a: f64, _b: f64) -> f64 {
+    1.0
+}
+/// ∂(a − b)/∂b = −1.
+/// ```
+/// assert_eq!(circuitgrad::local::sub_db(1.5, 2.0), -1.0);
+/// ```
+#[inline]
+pub fn sub_db(_a: f64, _b: f64) -> f64 {
+    -1.0
+}
+
+/// `a * b`.
+/// ```
+/// assert_eq!(circuitgrad::local::mul(-2.0, 3.0), -6.0);
+/// ```
+#[inline]
+pub fn mul(a: f64, b: f64) -> f64 {
+    a * b
+}
+/// ∂(a·b)/∂a = b.
+/// ```
+/// assert_eq!(circuitgrad::local::mul_da(-2.0, 3.0), 3.0);
+/// ```
+#[inline]
+pub fn mul_da(_a: f64, b: f64) -> f64 {
+    b
+}
+/// ∂(a·b)/∂b = a.
+/// ```
+/// assert_eq!(circuitgrad::local::mul_db(-2.0, 3.0), -2.0);
+/// ```
+#[inline]
+pub fn mul_db(a: f64, _b: f64) -> f64 {
+    a
+}
+
+/// `a / b`. `1/0` is inf and `0/0` is NaN (IEEE-754).
+/// ```
+/// use circuitgrad::local::div;
+/// assert_eq!(div(1.0, 4.0), 0.25);
+/// assert_eq!(div(1.0, 0.0), f64::INFINITY);
+/// ```
+#[inline]
+pub fn div(a: f64, b: f64) -> f64 {
+    a / b
+}
+/// ∂(a/b)/∂a = 1/b.
+/// ```
+/// assert_eq!(circuitgrad::local::div_da(1.0, 4.0), 0.25);
+/// ```
+#[inline]
+pub fn div_da(_a: f64, b: f64) -> f64 {
+    1.0 / b
+}
+/// ∂(a/b)/∂b = −a/b².
+/// ```
+/// assert_eq!(circuitgrad::local::div_db(1.0, 4.0), -0.0625);
+/// ```
+#[inline]
+pub fn div_db(a: f64, b: f64) -> f64 {
+    -a / (b * b)
+}
+
+/// The larger of `a` and `b`; if one is NaN, the other (IEEE-754 `maxNum`).
+/// ```
+/// use circuitgrad::local::max;
+/// assert_eq!(max(-2.0, 3.0), 3.0);
+/// assert_eq!(max(f64::NAN, 3.0), 3.0);
+/// ```
+#[inline]
+pub fn max(a: f64, b: f64) -> f64 {
+    a.max(b)
+}
+/// ∂max(a, b)/∂a: 1 if `a` is the larger (or `b` is NaN), ½ on a tie, 0 otherwise.
+///
+/// On a tie the gradient is split evenly, so `x.max(&x)` still has derivative 1.
+/// ```
+/// use circuitgrad::local::max_da;
+/// assert_eq!((max_da(3.0, 2.0), max_da(2.0, 2.0), max_da(1.0, 2.0)), (1.0, 0.5, 0.0));
+/// ```
+#[inline]
+pub fn max_da(a: f64, b: f64) -> f64 {
+    if a == b {
+        0.5
+    } else if a > b || b.is_nan() {
+        1.0
+    } else {
+        0.0
+    }
+}
+/// ∂max(a, b)/∂b, the mirror of [`max_da`].
+/// ```
+/// use circuitgrad::local::max_db;
+/// assert_eq!((max_db(3.0, 2.0), max_db(2.0, 2.0), max_db(1.0, 2.0)), (0.0, 0.5, 1.0));
+/// ```
+#[inline]
+pub fn max_db(a: f64, b: f64) -> f64 {
+    max_da(b, a)
+}
+
+/// `x + c` for a scalar `c`.
+/// ```
+/// assert_eq!(circuitgrad::local::add_scalar(0.5, 0.25), 0.75);
+/// ```
+#[inline]
+pub fn add_scalar(x: f64, c: f64) -> f64 {
+    x + c
+}
+/// ∂(x + c)/∂x = 1.
+/// ```
+/// assert_eq!(circuitgrad::local::add_scalar_dx(0.5, 0.25), 1.0);
+/// ```
+#[inline]
+pub fn add_scalar_dx(_x: f64, _c: f64) -> f64 {
+    1.0
+}
+
+/// `x * c` for a scalar `c`.
+/// ```
+/// assert_eq!(circuitgrad::local::mul_scalar(0.5, 3.0), 1.5);
+/// ```
+#[inline]
+pub fn mul_scalar(x: f64, c: f64) -> f64 {
+    x * c
+}
+/// ∂(x·c)/∂x = c.
+/// ```
+/// assert_eq!(circuitgrad::local::mul_scalar_dx(0.5, 3.0), 3.0);
+/// ```
+#[inline]
+pub fn mul_scalar_dx(_x: f64, c: f64) -> f64 {
+    c
+}
+
+/// `c - x` for a scalar `c` (a scalar on the left of `-`).
+/// ```
+/// assert_eq!(circuitgrad::local::scalar_sub(0.5, 100.0), 99.5);
+/// ```
+#[inline]
+pub fn scalar_sub(x: f64, c: f64) -> f64 {
+    c - x
+}
+/// ∂(c − x)/∂x = −1.
+/// ```
+/// assert_eq!(circuitgrad::local::scalar_sub_dx(0.5, 100.0), -1.0);
+/// ```
+#[inline]
+pub fn scalar_sub_dx(_x: f64, _c: f64) -> f64 {
+    -1.0
+}
+
+/// `x / c` for a scalar `c`.
+/// ```
+/// assert_eq!(circuitgrad::local::div_scalar(3.0, 4.0), 0.75);
+/// ```
+#[inline]
+pub fn div_scalar(x: f64, c: f64) -> f64 {
+    x / c
+}
+/// ∂(x/c)/∂x = 1/c.
+/// ```
+/// assert_eq!(circuitgrad::local::div_scalar_dx(3.0, 4.0), 0.25);
+/// ```
+#[inline]
+pub fn div_scalar_dx(_x: f64, c: f64) -> f64 {
+    1.0 / c
+}
+
+/// `c / x` for a scalar `c` (a scalar on the left of `/`).
+/// ```
+/// assert_eq!(circuitgrad::local::scalar_div(4.0, 1.0), 0.25);
+/// ```
+#[inline]
+pub fn scalar_div(x: f64, c: f64) -> f64 {
+    c / x
+}
+/// ∂(c/x)/∂x = −c/x².
+/// ```
+/// assert_eq!(circuitgrad::local::scalar_div_dx(4.0, 1.0), -0.0625);
+/// ```
+#[inline]
+pub fn scalar_div_dx(x: f64, c: f64) -> f64 {
+    -c / (x * x)
+}
+
+/// `x^n` (`f64::powf`): `0^-1` is inf, a negative base with a fractional `n` is NaN.
+/// ```
+/// assert_eq!(circuitgrad::local::pow(3.0, 2.0), 9.0);
+/// ```
+#[inline]
+pub fn pow(x: f64, n: f64) -> f64 {
+    x.powf(n)
+}
+/// ∂xⁿ/∂x = n·xⁿ⁻¹ (and exactly 0 for n = 0, also at x = 0).
+/// ```
+/// use circuitgrad::local::pow_dx;
+/// assert_eq!(pow_dx(3.0, 2.0), 6.0);
+/// assert_eq!(pow_dx(0.0, 0.0), 0.0);
+/// ```
+#[inline]
+pub fn pow_dx(x: f64, n: f64) -> f64 {
+    if n == 0.0 { 0.0 } else { n * x.powf(n - 1.0) }
+}
+
+/// `-x`.
+/// ```
+/// assert_eq!(circuitgrad::local::neg(2.0), -2.0);
+/// ```
+#[inline]
+pub fn neg(x: f64) -> f64 {
+    -x
+}
+/// ∂(−x)/∂x = −1.
+/// ```
+/// assert_eq!(circuitgrad::local::neg_dx(2.0, -2.0), -1.0);
+/// ```
+#[inline]
+pub fn neg_dx(_x: f64, _out: f64) -> f64 {
+    -1.0
+}
+
+/// `eˣ`; overflows to inf above about 709.78.
+/// ```
+/// assert_eq!(circuitgrad::local::exp(0.0), 1.0);
+/// ```
+#[inline]
+pub fn exp(x: f64) -> f64 {
+    x.exp()
+}
+/// ∂eˣ/∂x = eˣ, the output itself.
+/// ```
+/// assert_eq!(circuitgrad::local::exp_dx(0.0, 1.0), 1.0);
+/// ```
+#[inline]
+pub fn exp_dx(_x: f64, out: f64) -> f64 {
+    out
+}
+
+/// The natural logarithm: `ln(0)` is −inf, `ln(-1)` is NaN.
+/// ```
+/// use circuitgrad::local::ln;
+/// assert_eq!(ln(1.0), 0.0);
+/// assert!(ln(-1.0).is_nan());
+/// ```
+#[inline]
+pub fn ln(x: f64) -> f64 {
+    x.ln()
+}
+/// ∂ln(x)/∂x = 1/x.
+/// ```
+/// assert_eq!(circuitgrad::local::ln_dx(4.0, 4f64.ln()), 0.25);
+/// ```
+#[inline]
+pub fn ln_dx(x: f64, _out: f64) -> f64 {
+    1.0 / x
+}
+
+/// `tanh(x)`.
+/// ```
+/// assert_eq!(circuitgrad::local::tanh(0.0), 0.0);
+/// ```
+#[inline]
+pub fn tanh(x: f64) -> f64 {
+    x.tanh()
+}
+/// ∂tanh(x)/∂x = 1 − tanh²(x), from the output t.
+/// ```
+/// assert_eq!(circuitgrad::local::tanh_dx(0.0, 0.0), 1.0);
+/// ```
+#[inline]
+pub fn tanh_dx(_x: f64, t: f64) -> f64 {
+    1.0 - t * t
+}
+
+/// The logistic sigmoid `1 / (1 + e⁻ˣ)`, written as the guide writes it.
+/// ```
+/// assert_eq!(circuitgrad::local::sigmoid(0.0), 0.5);
+/// ```
+#[inline]
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+/// ∂σ(x)/∂x = σ(x)·(1 − σ(x)), from the output s.
+/// ```
+/// assert_eq!(circuitgrad::local::sigmoid_dx(0.0, 0.5), 0.25);
+/// ```
+#[inline]
+pub fn sigmoid_dx(_x: f64, s: f64) -> f64 {
+    s * (1.0 - s)
+}
+
+/// `max(x, 0)`; NaN passes through.
+/// ```
+/// use circuitgrad::local::relu;
+/// assert_eq!((relu(-2.0), relu(3.0)), (0.0, 3.0));
+/// ```
+#[inline]
+pub fn relu(x: f64) -> f64 {
+    if x <= 0.0 { 0.0 } else { x }
+}
+/// ∂relu(x)/∂x: 1 for x > 0, else 0 (so relu′(0) = 0).
+/// ```
+/// use circuitgrad::local::relu_dx;
+/// assert_eq!((relu_dx(-1.0, 0.0), relu_dx(0.0, 0.0), relu_dx(2.0, 2.0)), (0.0, 0.0, 1.0));
+/// ```
+#[inline]
+pub fn relu_dx(x: f64, _out: f64) -> f64 {
+    if x > 0.0 { 1.0 } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each local derivative against a central difference of its own forward rule.
+    use super::*;
+    use approx::{assert_relative_eq, relative_eq};
+
+    const H: f64 = 1e-6;
+
+    type F1 = fn(f64) -> f64;
+    type F2 = fn(f64, f64) -> f64;
+
+    fn central(f: impl Fn(f64) -> f64, x: f64) -> f64 {
+        (f(x + H) - f(x - H)) / (2.0 * H)
+    }
+
+    #[test]
+    fn binary_derivatives_match_central_differences() {
+        type Rule = (
+            fn(f64, f64) -> f64,
+            fn(f64, f64) -> f64,
+            fn(f64, f64) -> f64,
+        );
+        let rules: [(&str, Rule); 5] = [
+            ("add", (add, add_da, add_db)),
+            ("sub", (sub, sub_da, sub_db)),
+            ("mul", (mul, mul_da, mul_db)),
+            ("div", (div, div_da, div_db)),
+            ("max", (max, max_da, max_db)),
+        ];
+        for (name, (f, da, db)) in rules {
+            for (a, b) in [(1.3, -0.7), (-2.0, 3.0), (0.4, 2.5)] {
+                let want_a = central(|a| f(a, b), a);
+                let want_b = central(|b| f(a, b), b);
+                let close = |got: f64, want: f64| {
+                    relative_eq!(got, want, max_relative = 1e-6, epsilon = 1e-9)
+                };
+                assert!(
+                    close(da(a, b), want_a),
+                    "{name}_da({a}, {b}) = {} vs {want_a}",
+                    da(a, b)
+                );
+                assert!(
+                    close(db(a, b), want_b),
+                    "{name}_db({a}, {b}) = {} vs {want_b}",
+                    db(a, b)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scalar_operand_derivatives_match_central_differences() {
+        let rules: [(F2, F2); 6] = [
+            (add_scalar, add_scalar_dx),
+            (mul_scalar, mul_scalar_dx),
+            (scalar_sub, scalar_sub_dx),
+            (div_scalar, div_scalar_dx),
+            (scalar_div, scalar_div_dx),
+            (pow, pow_dx),
+        ];
+        for (f, dx) in rules {
+            for (x, c) in [(1.3, -0.7), (0.5, 3.0), (2.0, 2.5)] {
+                assert_relative_eq!(dx(x, c), central(|x| f(x, c), x), max_relative = 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn unary_derivatives_match_central_differences() {
+        let rules: [(F1, F2); 6] = [
+            (neg, neg_dx),
+            (exp, exp_dx),
+            (ln, ln_dx),
+            (tanh, tanh_dx),
+            (sigmoid, sigmoid_dx),
+            (relu, relu_dx),
+        ];
+        for (f, dx) in rules {
+            for x in [0.3, 1.7, 2.5] {
+                assert_relative_eq!(dx(x, f(x)), central(f, x), max_relative = 1e-6);
+            }
+        }
+        // Where relu's derivative is 0 (x < 0), compare absolutely.
+        assert_eq!(relu_dx(-0.5, relu(-0.5)), central(relu, -0.5));
+    }
+
+    #[test]
+    fn kinks_take_the_documented_side() {
+        assert_eq!(relu_dx(0.0, 0.0), 0.0); // relu'(0) = 0
+        assert_eq!(max_da(1.0, 1.0) + max_db(1.0, 1.0), 1.0); // a tie splits the gradient
+        assert_eq!(pow_dx(0.0, 0.0), 0.0); // d/dx x^0 = 0, not 0·0^-1 = NaN
+    }
+
+    #[test]
+    fn domain_errors_follow_ieee_754() {
+        assert!(ln(-1.0).is_nan());
+        assert_eq!(ln(0.0), f64::NEG_INFINITY);
+        assert_eq!(div(1.0, 0.0), f64::INFINITY);
+        assert!(div(0.0, 0.0).is_nan());
+        assert_eq!(exp(1000.0), f64::INFINITY);
+        assert_eq!(sigmoid(-1000.0), 0.0); // e^1000 = inf, 1/inf = 0: no NaN
+        assert!(relu(f64::NAN).is_nan());
+    }
+}

@@ -1,0 +1,160 @@
+//! `+ - * /` for every mix of `Value`, `&Value` and `f64`, unary `-`, and `Sum`: all written by the
+//! one macro below, each a one-line call into an op of [`ops`](crate::ops).
+//!
+//! A scalar operand stays a number in the node (`x * 0.5` is one node, not a node and a constant
+//! leaf), which halves the memory of the usual `v * 0.9999 + 0.0001` training chains.
+
+use std::iter::Sum;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+use crate::Value;
+
+/// `binary_operator!(Trait, method, value ⊕ value, value ⊕ f64, f64 ⊕ value)` writes the eight
+/// impls of `Trait` over `Value`, `&Value` and `f64`. Each op is given as a closure on references.
+macro_rules! binary_operator {
+    ($Trait:ident, $method:ident, $vv:expr, $vs:expr, $sv:expr) => {
+        binary_operator!(@values $Trait, $method, $vv, [Value, Value], [Value, &Value], [&Value, Value], [&Value, &Value]);
+        binary_operator!(@scalar $Trait, $method, $vs, $sv, Value);
+        binary_operator!(@scalar $Trait, $method, $vs, $sv, &Value);
+    };
+    (@values $Trait:ident, $method:ident, $vv:expr, $([$L:ty, $R:ty]),+) => {$(
+        impl $Trait<$R> for $L {
+            type Output = Value;
+            #[inline]
+            fn $method(self, rhs: $R) -> Value {
+                let op: fn(&Value, &Value) -> Value = $vv;
+                op(&self, &rhs)
+            }
+        }
+    )+};
+    (@scalar $Trait:ident, $method:ident, $vs:expr, $sv:expr, $V:ty) => {
+        impl $Trait<f64> for $V {
+            type Output = Value;
+            #[inline]
+            fn $method(self, rhs: f64) -> Value {
+                let op: fn(&Value, f64) -> Value = $vs;
+                op(&self, rhs)
+            }
+        }
+        impl $Trait<$V> for f64 {
+            type Output = Value;
+            #[inline]
+            fn $method(self, rhs: $V) -> Value {
+                let op: fn(f64, &Value) -> Value = $sv;
+                op(self, &rhs)
+            }
+        }
+    };
+}
+
+// `x - c` is `x + (-c)` and `c + x` is `x + c`, bit for bit in IEEE-754, so they share an op.
+binary_operator!(
+    Add,
+    add,
+    |a, b| a.add_value(b),
+    |a, c| a.add_scalar(c),
+    |c, a| a.add_scalar(c)
+);
+binary_operator!(
+    Sub,
+    sub,
+    |a, b| a.sub_value(b),
+    |a, c| a.add_scalar(-c),
+    |c, a| a.scalar_sub(c)
+);
+binary_operator!(
+    Mul,
+    mul,
+    |a, b| a.mul_value(b),
+    |a, c| a.mul_scalar(c),
+    |c, a| a.mul_scalar(c)
+);
+binary_operator!(
+    Div,
+    div,
+    |a, b| a.div_value(b),
+    |a, c| a.div_scalar(c),
+    |c, a| a.scalar_div(c)
+);
+
+impl Neg for Value {
+    type Output = Value;
+    fn neg(self) -> Value {
+        self.neg_value()
+    }
+}
+
+impl Neg for &Value {
+    type Output = Value;
+    fn neg(self) -> Value {
+        self.neg_value()
+    }
+}
+
+impl Sum<Value> for Value {
+    /// The sum as a chain of `+` nodes; the empty sum is a leaf 0.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let xs: Vec<Value> = (1..=3).map(|i| Value::new(i as f64)).collect();
+    /// let s: Value = xs.iter().map(|x| x * 2.0).sum();
+    /// s.backward();
+    /// assert_eq!((s.data(), xs[0].grad()), (12.0, 2.0));
+    /// assert_eq!(std::iter::empty::<Value>().sum::<Value>().data(), 0.0);
+    /// ```
+    fn sum<I: Iterator<Item = Value>>(mut iter: I) -> Value {
+        match iter.next() {
+            Some(first) => iter.fold(first, |total, x| total.add_value(&x)),
+            None => Value::new(0.0),
+        }
+    }
+}
+
+impl<'a> Sum<&'a Value> for Value {
+    /// The sum of borrowed values, as `Sum<Value>`: `xs.iter().sum()`.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let xs = [Value::new(1.0), Value::new(2.0)];
+    /// let s: Value = xs.iter().sum();
+    /// assert_eq!(s.data(), 3.0);
+    /// ```
+    fn sum<I: Iterator<Item = &'a Value>>(iter: I) -> Value {
+        iter.cloned().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Value;
+
+    #[test]
+    fn every_operand_mix_gives_the_same_numbers() {
+        let (a, b) = (Value::new(6.0), Value::new(4.0));
+        for (got, want) in [
+            ((&a + &b).data(), 10.0),
+            ((a.clone() + &b).data(), 10.0),
+            ((&a + b.clone()).data(), 10.0),
+            ((a.clone() + b.clone()).data(), 10.0),
+            ((&a - 1.0).data(), 5.0),
+            ((1.0 - &a).data(), -5.0),
+            ((&a * 0.5).data(), 3.0),
+            ((0.5 * &a).data(), 3.0),
+            ((&a / 4.0).data(), 1.5),
+            ((3.0 / &b).data(), 0.75),
+            ((&a / &b).data(), 1.5),
+            ((-&a).data(), -6.0),
+            ((-a.clone()).data(), -6.0),
+        ] {
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn scalar_operands_make_one_node_not_two() {
+        let x = Value::new(2.0);
+        let y = &x * 0.5;
+        assert_eq!(y.inputs().len(), 1);
+        assert_eq!(y.op_name(), "* 0.5");
+    }
+}

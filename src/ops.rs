@@ -1,0 +1,288 @@
+//! Every op in one shape: compute the output with the forward rule from [`local`], make the node
+//! with its inputs and op tag, attach a backward closure that multiplies the op's local derivative
+//! by the output's gradient and adds it to each input's gradient.
+//!
+//! To add an op, see CONTRIBUTING.md: a tag here, two functions in `local.rs`, one method below.
+
+use crate::local;
+use crate::value::{Node, Value};
+
+/// The tag of the op that made a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    Leaf,
+    // value ⊕ value
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Max,
+    // value ⊕ scalar operand c
+    AddScalar,
+    MulScalar,
+    ScalarSub,
+    DivScalar,
+    ScalarDiv,
+    Pow,
+    // one value
+    Neg,
+    Exp,
+    Ln,
+    Tanh,
+    Sigmoid,
+    Relu,
+}
+
+/// What a node of a given op holds as inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Inputs {
+    None,
+    One,
+    Two,
+    OneAndScalar,
+}
+
+impl Op {
+    pub(crate) fn inputs(self) -> Inputs {
+        use Op::*;
+        match self {
+            Leaf => Inputs::None,
+            Add | Sub | Mul | Div | Max => Inputs::Two,
+            AddScalar | MulScalar | ScalarSub | DivScalar | ScalarDiv | Pow => Inputs::OneAndScalar,
+            Neg | Exp | Ln | Tanh | Sigmoid | Relu => Inputs::One,
+        }
+    }
+
+    /// How traces and pictures name the op; `c` is the scalar operand, if the op has one.
+    pub(crate) fn describe(self, c: f64) -> String {
+        use Op::*;
+        match self {
+            Leaf => "leaf".into(),
+            Add => "+".into(),
+            Sub => "-".into(),
+            Mul => "*".into(),
+            Div => "/".into(),
+            Max => "max".into(),
+            AddScalar => format!("+ {c}"),
+            MulScalar => format!("* {c}"),
+            ScalarSub => format!("{c} -"),
+            DivScalar => format!("/ {c}"),
+            ScalarDiv => format!("{c} /"),
+            Pow => format!("^{c}"),
+            Neg => "neg".into(),
+            Exp => "exp".into(),
+            Ln => "ln".into(),
+            Tanh => "tanh".into(),
+            Sigmoid => "sigmoid".into(),
+            Relu => "relu".into(),
+        }
+    }
+}
+
+/// The chain rule, once per shape of node: `input.grad += local derivative × out.grad`.
+impl Node {
+    /// For a one-input op with local derivative `dx(x, out)`.
+    #[inline]
+    pub(crate) fn chain_one(&self, dx: fn(f64, f64) -> f64) {
+        if let Some(x) = self.lhs() {
+            x.add_grad(dx(x.data(), self.data) * self.grad);
+        }
+    }
+
+    /// For a one-input op with a scalar operand `c` and local derivative `dx(x, c)`.
+    #[inline]
+    pub(crate) fn chain_scalar(&self, dx: fn(f64, f64) -> f64) {
+        if let Some(x) = self.lhs() {
+            x.add_grad(dx(x.data(), self.scalar()) * self.grad);
+        }
+    }
+
+    /// For a two-input op with partial derivatives `da(a, b)` and `db(a, b)`. Both are computed
+    /// before either input is touched, so `a * a` reads `a` twice and then adds twice.
+    #[inline]
+    pub(crate) fn chain_two(&self, da: fn(f64, f64) -> f64, db: fn(f64, f64) -> f64) {
+        if let [Some(a), Some(b)] = self.inputs() {
+            let (x, y) = (a.data(), b.data());
+            a.add_grad(da(x, y) * self.grad);
+            b.add_grad(db(x, y) * self.grad);
+        }
+    }
+}
+
+// The ops. Each is the same three parts: the forward value, the node, the backward closure.
+impl Value {
+    pub(crate) fn add_value(&self, other: &Value) -> Value {
+        let out = local::add(self.data(), other.data());
+        Value::binary(Op::Add, self, other, out, |n| {
+            n.chain_two(local::add_da, local::add_db)
+        })
+    }
+
+    pub(crate) fn sub_value(&self, other: &Value) -> Value {
+        let out = local::sub(self.data(), other.data());
+        Value::binary(Op::Sub, self, other, out, |n| {
+            n.chain_two(local::sub_da, local::sub_db)
+        })
+    }
+
+    pub(crate) fn mul_value(&self, other: &Value) -> Value {
+        let out = local::mul(self.data(), other.data());
+        Value::binary(Op::Mul, self, other, out, |n| {
+            n.chain_two(local::mul_da, local::mul_db)
+        })
+    }
+
+    pub(crate) fn div_value(&self, other: &Value) -> Value {
+        let out = local::div(self.data(), other.data());
+        Value::binary(Op::Div, self, other, out, |n| {
+            n.chain_two(local::div_da, local::div_db)
+        })
+    }
+
+    pub(crate) fn add_scalar(&self, c: f64) -> Value {
+        let out = local::add_scalar(self.data(), c);
+        Value::with_scalar(Op::AddScalar, self, c, out, |n| {
+            n.chain_scalar(local::add_scalar_dx)
+        })
+    }
+
+    pub(crate) fn mul_scalar(&self, c: f64) -> Value {
+        let out = local::mul_scalar(self.data(), c);
+        Value::with_scalar(Op::MulScalar, self, c, out, |n| {
+            n.chain_scalar(local::mul_scalar_dx)
+        })
+    }
+
+    /// `c - self`.
+    pub(crate) fn scalar_sub(&self, c: f64) -> Value {
+        let out = local::scalar_sub(self.data(), c);
+        Value::with_scalar(Op::ScalarSub, self, c, out, |n| {
+            n.chain_scalar(local::scalar_sub_dx)
+        })
+    }
+
+    pub(crate) fn div_scalar(&self, c: f64) -> Value {
+        let out = local::div_scalar(self.data(), c);
+        Value::with_scalar(Op::DivScalar, self, c, out, |n| {
+            n.chain_scalar(local::div_scalar_dx)
+        })
+    }
+
+    /// `c / self`.
+    pub(crate) fn scalar_div(&self, c: f64) -> Value {
+        let out = local::scalar_div(self.data(), c);
+        Value::with_scalar(Op::ScalarDiv, self, c, out, |n| {
+            n.chain_scalar(local::scalar_div_dx)
+        })
+    }
+
+    pub(crate) fn neg_value(&self) -> Value {
+        let out = local::neg(self.data());
+        Value::unary(Op::Neg, self, out, |n| n.chain_one(local::neg_dx))
+    }
+
+    /// `self` to the power `n`, a plain number (`f64::powf`).
+    ///
+    /// IEEE-754 applies: `0^-1` is inf, a negative base with a fractional power is NaN.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(3.0);
+    /// let y = x.pow(2.0); // dy/dx = 2x = 6
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (9.0, 6.0));
+    /// ```
+    pub fn pow(&self, n: f64) -> Value {
+        let out = local::pow(self.data(), n);
+        Value::with_scalar(Op::Pow, self, n, out, |n| n.chain_scalar(local::pow_dx))
+    }
+
+    /// `e^self`. Overflows to inf above about 709.78 (IEEE-754).
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(0.0);
+    /// let y = x.exp(); // dy/dx = e^x = 1
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (1.0, 1.0));
+    /// ```
+    pub fn exp(&self) -> Value {
+        let out = local::exp(self.data());
+        Value::unary(Op::Exp, self, out, |n| n.chain_one(local::exp_dx))
+    }
+
+    /// The natural logarithm. IEEE-754 applies: `ln(0)` is −inf, `ln(-1)` is NaN.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(4.0);
+    /// let y = x.ln(); // dy/dx = 1/x
+    /// y.backward();
+    /// assert_eq!(x.grad(), 0.25);
+    /// assert!(Value::new(-1.0).ln().data().is_nan());
+    /// ```
+    pub fn ln(&self) -> Value {
+        let out = local::ln(self.data());
+        Value::unary(Op::Ln, self, out, |n| n.chain_one(local::ln_dx))
+    }
+
+    /// The hyperbolic tangent.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(0.0);
+    /// let y = x.tanh(); // dy/dx = 1 - tanh(x)^2 = 1
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (0.0, 1.0));
+    /// ```
+    pub fn tanh(&self) -> Value {
+        let out = local::tanh(self.data());
+        Value::unary(Op::Tanh, self, out, |n| n.chain_one(local::tanh_dx))
+    }
+
+    /// The logistic sigmoid `1 / (1 + e^-self)`, the tutorial's neuron gate.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(0.0);
+    /// let s = x.sigmoid(); // ds/dx = s(1 - s) = 0.25
+    /// s.backward();
+    /// assert_eq!((s.data(), x.grad()), (0.5, 0.25));
+    /// ```
+    pub fn sigmoid(&self) -> Value {
+        let out = local::sigmoid(self.data());
+        Value::unary(Op::Sigmoid, self, out, |n| n.chain_one(local::sigmoid_dx))
+    }
+
+    /// `max(self, 0)`, with derivative 0 at 0.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(0.0);
+    /// let y = x.relu(); // relu'(0) = 0
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (0.0, 0.0));
+    /// ```
+    pub fn relu(&self) -> Value {
+        let out = local::relu(self.data());
+        Value::unary(Op::Relu, self, out, |n| n.chain_one(local::relu_dx))
+    }
+
+    /// The larger of two values, the tutorial's max gate. The gradient goes to the larger input;
+    /// on a tie each gets half, so `x.max(&x)` has derivative 1. If one input is NaN the output is
+    /// the other (IEEE-754 `maxNum`).
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let (x, y) = (Value::new(-2.0), Value::new(3.0));
+    /// let m = x.max(&y);
+    /// m.backward();
+    /// assert_eq!((m.data(), x.grad(), y.grad()), (3.0, 0.0, 1.0));
+    /// ```
+    pub fn max(&self, other: &Value) -> Value {
+        let out = local::max(self.data(), other.data());
+        Value::binary(Op::Max, self, other, out, |n| {
+            n.chain_two(local::max_da, local::max_db)
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! The gradient trace: every node below a value, in order, with its op, label, data and gradient.
+//!
+//! It is what a person checks by hand while learning backprop, and what the snapshot tests record.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::rc::Rc;
+
+use itertools::Itertools;
+
+use crate::Value;
+use crate::backward::topological_order;
+
+/// One node of a [`Trace`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceRow {
+    /// The op that made the node: `leaf`, `+`, `*`, `* 0.5`, `tanh`, …
+    pub op: String,
+    /// The node's label, if it has one.
+    pub label: Option<String>,
+    /// Row numbers of the node's inputs (each smaller than this row's).
+    pub inputs: Vec<usize>,
+    /// The node's data.
+    pub data: f64,
+    /// The node's gradient.
+    pub grad: f64,
+}
+
+/// Every node below a value, inputs before the nodes made from them, the value itself last.
+///
+/// `Display` prints it as an aligned table; numbers are printed as Rust prints `f64`.
+///
+/// ```
+/// # use circuitgrad::Value;
+/// let x = Value::new(-2.0).labeled("x");
+/// let y = Value::new(5.0).labeled("y");
+/// let q = (&x + &y).labeled("q");
+/// q.backward();
+/// let trace = q.trace();
+/// assert_eq!(trace.rows().len(), 3);
+/// let table = [
+///     "# | node | op   | inputs | data | grad",
+///     "0 | x    | leaf |        | -2   | 1",
+///     "1 | y    | leaf |        | 5    | 1",
+///     "2 | q    | +    | 0 1    | 3    | 1",
+/// ];
+/// assert_eq!(trace.to_string().lines().collect::<Vec<_>>(), table);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    rows: Vec<TraceRow>,
+}
+
+impl Trace {
+    /// The rows, inputs before the nodes made from them.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let y = Value::new(2.0) * 3.0;
+    /// assert_eq!(y.trace().rows()[1].data, 6.0);
+    /// ```
+    pub fn rows(&self) -> &[TraceRow] {
+        &self.rows
+    }
+}
+
+impl Value {
+    /// The gradient trace of the circuit below this value (this value last). It reads the grads as
+    /// they are: call [`backward`](Value::backward) first to see gradients.
+    ///
+    /// Walks the graph without recursion, so it works on a circuit of any depth.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(3.0).labeled("x");
+    /// let y = x.pow(2.0);
+    /// y.backward();
+    /// let rows = y.trace().rows().to_vec();
+    /// assert_eq!((rows[0].label.as_deref(), rows[0].grad), (Some("x"), 6.0));
+    /// assert_eq!((rows[1].op.as_str(), rows[1].inputs.as_slice()), ("^2", &[0][..]));
+    /// ```
+    pub fn trace(&self) -> Trace {
+        let order = topological_order(self);
+        let row_of: HashMap<*const _, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(row, value)| (Rc::as_ptr(&value.0), row))
+            .collect();
+        let rows = order
+            .iter()
+            .map(|value| {
+                let node = value.0.borrow();
+                TraceRow {
+                    op: node.op.describe(node.scalar()),
+                    label: value.label(),
+                    inputs: node
+                        .inputs()
+                        .into_iter()
+                        .flatten()
+                        .map(|input| row_of[&Rc::as_ptr(&input.0)])
+                        .collect(),
+                    data: node.data,
+                    grad: node.grad,
+                }
+            })
+            .collect();
+        Trace { rows }
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header = ["#", "node", "op", "inputs", "data", "grad"].map(String::from);
+        let cells: Vec<[String; 6]> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(row, r)| {
+                [
+                    row.to_string(),
+                    r.label.clone().unwrap_or_default(),
+                    r.op.clone(),
+                    r.inputs.iter().join(" "),
+                    r.data.to_string(),
+                    r.grad.to_string(),
+                ]
+            })
+            .collect();
+        let width = |column: usize| {
+            std::iter::once(&header)
+                .chain(&cells)
+                .map(|line| line[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: [usize; 6] = std::array::from_fn(width);
+        for line in std::iter::once(&header).chain(&cells) {
+            let text = line
+                .iter()
+                .zip(widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .join(" | ");
+            writeln!(f, "{}", text.trim_end())?;
+        }
+        Ok(())
+    }
+}
