@@ -3,73 +3,122 @@
 //!
 //! The order is a depth-first post-order (every node after all of its inputs) built with an explicit
 //! stack, so a million-deep chain needs no more call stack than a leaf. A node is visited once
-//! however many paths lead to it (a `visited` mark in the node, cleared again by the same walk), so
-//! 80 levels of `v = &v + &v` take 80 steps, not 2^80. The stack and the order are kept per thread
-//! and reused, so a small backward pass allocates nothing.
+//! however many paths lead to it (a `visited` mark in the node, set when it is first reached and
+//! cleared again by the same walk), so 80 levels of `v = &v + &v` take 80 steps, not 2^80. The stack
+//! and the order are kept per thread and reused, so a small backward pass allocates nothing.
+//!
+//! The walk holds plain pointers to the nodes rather than `Rc` handles, which saves two reference
+//! count updates per node. That is sound because of one invariant: every node below `root` is owned,
+//! through its consumers' input handles, by `root`, which the caller borrows for the whole walk, and
+//! nothing in a walk drops a handle or changes a node's inputs (backward closures only add to
+//! grads). So every pointer stays valid until the walk returns.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use crate::Value;
+use crate::ops::Op;
+use crate::value::Node;
+
+type NodePtr = *const RefCell<Node>;
 
 /// Buffers above this many entries are freed after use rather than kept for the next walk.
 const KEEP_BUFFER: usize = 1 << 16;
 
+/// A node on the walk's stack: its unvisited inputs (null where there is none, or where the input
+/// had been reached already when this node was) and the next one to descend into.
+#[derive(Clone, Copy)]
+struct Frame {
+    node: NodePtr,
+    inputs: [NodePtr; 2],
+    next: usize,
+}
+
+/// The walk's two buffers, kept per thread between walks (one thread-local, taken and put back).
+#[derive(Default)]
+struct Buffers {
+    stack: Vec<Frame>,
+    order: Vec<NodePtr>,
+}
+
 thread_local! {
-    static STACK: Cell<Vec<(Value, bool)>> = const { Cell::new(Vec::new()) };
-    static ORDER: Cell<Vec<Value>> = const { Cell::new(Vec::new()) };
+    static BUFFERS: Cell<Buffers> = const { Cell::new(Buffers { stack: Vec::new(), order: Vec::new() }) };
+}
+
+/// The node behind a pointer collected by `with_order`.
+///
+/// # Safety
+/// `ptr` must come from `with_order`'s `order`, used inside its `f` (see the module docs).
+#[inline]
+unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
+    // SAFETY: the caller's promise; the node is kept alive by the root the walk borrows.
+    unsafe { &*ptr }
+}
+
+/// Reaches a node: if it is new, marks it (zeroing its grad if asked) and returns its frame.
+/// Each node is borrowed here once per walk, however many consumers it has.
+#[inline]
+fn reach(cell: &RefCell<Node>, zero: bool) -> Option<Frame> {
+    let mut node = cell.borrow_mut();
+    if node.visited {
+        return None;
+    }
+    node.visited = true;
+    if zero {
+        node.grad = 0.0;
+    }
+    let input = |i: Option<&Value>| i.map_or(std::ptr::null(), |v| Rc::as_ptr(&v.0));
+    let [a, b] = node.inputs();
+    Some(Frame {
+        node: cell,
+        inputs: [input(a), input(b)],
+        next: 0,
+    })
 }
 
 /// Calls `f` with every node below `root` (`root` included) in topological order: inputs first,
-/// `root` last. Nodes are still marked visited during `f`; `f` must clear every mark (through
-/// `unmark_all` or by hand). `zero` also sets each grad to 0 on the way.
-fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[Value]) -> R) -> R {
-    let mut stack = STACK.take();
-    let mut order = ORDER.take();
-    stack.push((root.clone(), false));
-    while let Some((value, inputs_done)) = stack.pop() {
-        if inputs_done {
-            order.push(value);
-            continue;
+/// `root` last, each once. The nodes are still marked visited during `f`, which must clear every
+/// mark (`unmark_all`, or by hand). With `zero`, each grad is also set to 0 on the way.
+fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[NodePtr]) -> R) -> R {
+    let Buffers {
+        mut stack,
+        mut order,
+    } = BUFFERS.take();
+    stack.extend(reach(&root.0, zero));
+    while let Some(frame) = stack.last_mut() {
+        let mut child = None;
+        while frame.next < 2 && child.is_none() {
+            let input = frame.inputs[frame.next];
+            frame.next += 1;
+            if !input.is_null() {
+                // SAFETY: an input of a node on the stack, so owned by `root`.
+                child = reach(unsafe { node(input) }, zero);
+            }
         }
-        let mut node = value.0.borrow_mut();
-        if node.visited {
-            continue;
+        match child {
+            Some(child) => stack.push(child),
+            None => {
+                order.push(frame.node);
+                stack.pop();
+            }
         }
-        node.visited = true;
-        if zero {
-            node.grad = 0.0;
-        }
-        let inputs = node
-            .inputs()
-            .map(|input| input.filter(|i| !i.0.borrow().visited).cloned());
-        drop(node);
-        stack.push((value, true));
-        // Reversed, so the first input is walked (and listed) first.
-        stack.extend(
-            inputs
-                .into_iter()
-                .rev()
-                .flatten()
-                .map(|input| (input, false)),
-        );
     }
     let result = f(&order);
     order.clear();
-    stack.clear();
     if order.capacity() > KEEP_BUFFER {
         order = Vec::new();
     }
     if stack.capacity() > KEEP_BUFFER {
         stack = Vec::new();
     }
-    ORDER.set(order);
-    STACK.set(stack);
+    BUFFERS.set(Buffers { stack, order });
     result
 }
 
-fn unmark_all(order: &[Value]) {
-    for value in order {
-        value.0.borrow_mut().visited = false;
+fn unmark_all(order: &[NodePtr]) {
+    for &ptr in order {
+        // SAFETY: called only as (or from) a `with_order` callback.
+        unsafe { node(ptr) }.borrow_mut().visited = false;
     }
 }
 
@@ -77,7 +126,17 @@ fn unmark_all(order: &[Value]) {
 pub(crate) fn topological_order(root: &Value) -> Vec<Value> {
     with_order(root, false, |order| {
         unmark_all(order);
-        order.to_vec()
+        order
+            .iter()
+            .map(|&ptr| {
+                // SAFETY: `ptr` came from `Rc::as_ptr` of a live `Rc` (see the module docs); adding
+                // one strong count before `from_raw` gives the new handle its own count.
+                unsafe {
+                    Rc::increment_strong_count(ptr);
+                    Value(Rc::from_raw(ptr))
+                }
+            })
+            .collect()
     })
 }
 
@@ -103,11 +162,13 @@ impl Value {
     pub fn backward(&self) {
         with_order(self, true, |order| {
             self.0.borrow_mut().grad = 1.0;
-            for value in order.iter().rev() {
-                let mut node = value.0.borrow_mut();
+            for &ptr in order.iter().rev() {
+                // SAFETY: a `with_order` callback.
+                let mut node = unsafe { node(ptr) }.borrow_mut();
                 node.visited = false;
-                let backward = node.backward;
-                backward(&node);
+                if node.op != Op::Leaf {
+                    (node.backward)(&node);
+                }
             }
         });
     }
@@ -146,10 +207,20 @@ mod tests {
     }
 
     #[test]
+    fn the_order_lists_inputs_first_and_each_node_once() {
+        let a = Value::new(1.0);
+        let b = &a * 2.0;
+        let c = &b * 3.0 + &b * 4.0;
+        let order = topological_order(&c);
+        assert_eq!(order.len(), 5); // a, b, b*3, b*4, c
+        assert!(order[0].same_node(&a) && order[1].same_node(&b) && order[4].same_node(&c));
+    }
+
+    #[test]
     fn small_walks_reuse_the_thread_buffers() {
         let x = Value::new(1.0);
         (&x * 2.0).backward();
-        let capacity = ORDER.take().capacity();
+        let capacity = BUFFERS.take().order.capacity();
         assert!(capacity > 0, "the order buffer is kept for the next walk");
     }
 }

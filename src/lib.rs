@@ -61,6 +61,15 @@ mod value;
 pub use trace::{Trace, TraceRow};
 pub use value::Value;
 
+/// The size in bytes of one node (`size_of`): data, grad, two input slots, backward closure, op tag,
+/// label. Each node is one heap allocation of this plus 24 bytes (`Rc`'s two counts and `RefCell`'s
+/// borrow flag): 72 bytes, which the system allocator serves from an 80-byte chunk.
+///
+/// ```
+/// assert_eq!(circuitgrad::NODE_SIZE, 48);
+/// ```
+pub const NODE_SIZE: usize = std::mem::size_of::<value::Node>();
+
 /// The README's examples, compiled and run as doctests so they cannot drift from the crate.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

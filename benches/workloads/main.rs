@@ -1,0 +1,456 @@
+//! The workloads W1–W4 of `BENCHMARKS.md`, for circuitgrad and for a flat-tape floor in the same
+//! process, so every figure is also a ratio that survives a noisy machine. `reverse` and
+//! `micro_grad` run W1 and W4 beside them.
+//!
+//! `cargo bench` runs everything (about a minute); `cargo bench -- --quick` runs one repetition of
+//! each. Memory figures are taken in child processes of this binary (`--child NAME`), so no earlier
+//! workload's freed memory hides a later one's growth.
+
+mod floor;
+mod mlp;
+
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use circuitgrad::Value;
+use reverse::Gradient;
+
+const W1_ROUNDS: usize = 200_000;
+const W3_N: usize = 1_000_000;
+const STACK: usize = 2 << 20;
+
+/// Runs `f` in a fresh thread with a 2 MiB stack, like a `cargo test` thread.
+fn in_2mib_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("the workload panicked")
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn repeat(times: usize, mut f: impl FnMut() -> f64) -> f64 {
+    median((0..times).map(|_| f()).collect())
+}
+
+fn per(elapsed: Duration, count: usize) -> f64 {
+    elapsed.as_secs_f64() * 1e9 / count as f64
+}
+
+// ---------------------------------------------------------------- W1: many tiny graphs
+
+fn w1_circuitgrad() -> f64 {
+    let start = Instant::now();
+    let mut checksum = 0.0;
+    for _ in 0..W1_ROUNDS {
+        let x = Value::new(black_box(-2.0));
+        let y = Value::new(black_box(5.0));
+        let z = Value::new(black_box(-4.0));
+        let f = (&x + &y) * &z;
+        f.backward();
+        checksum += x.grad() + y.grad() + z.grad();
+    }
+    assert_eq!(checksum, -5.0 * W1_ROUNDS as f64);
+    per(start.elapsed(), W1_ROUNDS)
+}
+
+fn w1_floor() -> f64 {
+    let start = Instant::now();
+    let mut tape = floor::Tape::new();
+    let mut checksum = 0.0;
+    for _ in 0..W1_ROUNDS {
+        tape.clear();
+        let x = tape.leaf(black_box(-2.0));
+        let y = tape.leaf(black_box(5.0));
+        let z = tape.leaf(black_box(-4.0));
+        let q = tape.add(x, y);
+        let f = tape.mul(q, z);
+        tape.backward(f);
+        checksum += tape.grad[x as usize] + tape.grad[y as usize] + tape.grad[z as usize];
+    }
+    assert_eq!(checksum, -5.0 * W1_ROUNDS as f64);
+    per(start.elapsed(), W1_ROUNDS)
+}
+
+fn w1_reverse(cleared: bool) -> f64 {
+    let start = Instant::now();
+    let mut checksum = 0.0;
+    let shared = reverse::Tape::new();
+    for _ in 0..W1_ROUNDS {
+        let fresh;
+        let tape = if cleared {
+            shared.clear();
+            &shared
+        } else {
+            fresh = reverse::Tape::new();
+            &fresh
+        };
+        let x = tape.add_var(black_box(-2.0));
+        let y = tape.add_var(black_box(5.0));
+        let z = tape.add_var(black_box(-4.0));
+        let f = (x + y) * z;
+        let grads = f.grad();
+        checksum += grads.wrt(&x) + grads.wrt(&y) + grads.wrt(&z);
+    }
+    assert_eq!(checksum, -5.0 * W1_ROUNDS as f64);
+    per(start.elapsed(), W1_ROUNDS)
+}
+
+fn w1_micro_grad() -> f64 {
+    use micro_grad::value::Var;
+    let start = Instant::now();
+    let mut checksum = 0.0;
+    for _ in 0..W1_ROUNDS {
+        let x = Var::new(black_box(-2.0));
+        let y = Var::new(black_box(5.0));
+        let z = Var::new(black_box(-4.0));
+        let f = x.add(&y).mul(&z);
+        Var::backward(&f);
+        checksum += x.grad_of() + y.grad_of() + z.grad_of();
+    }
+    assert_eq!(checksum, -5.0 * W1_ROUNDS as f64);
+    per(start.elapsed(), W1_ROUNDS)
+}
+
+// ---------------------------------------------------------------- W2: one deep chain
+
+/// ns per step of `v = v * 0.9999 + 0.0001`, D steps, build + backward + drop, repeated to about a
+/// million steps, in a fresh 2 MiB thread.
+fn w2_circuitgrad(depth: usize) -> f64 {
+    in_2mib_thread(move || {
+        let reps = (1_000_000 / depth).max(1);
+        let start = Instant::now();
+        for _ in 0..reps {
+            let x = Value::new(0.5);
+            let mut v = x.clone();
+            for _ in 0..depth {
+                v = &v * black_box(0.9999) + black_box(0.0001);
+            }
+            v.backward();
+            check_w2(x.grad(), depth);
+        }
+        per(start.elapsed(), reps * depth)
+    })
+}
+
+fn w2_floor(depth: usize) -> f64 {
+    in_2mib_thread(move || {
+        let reps = (1_000_000 / depth).max(1);
+        let start = Instant::now();
+        for _ in 0..reps {
+            let mut tape = floor::Tape::new();
+            let x = tape.leaf(0.5);
+            let mut v = x;
+            for _ in 0..depth {
+                let c = tape.leaf(black_box(0.9999));
+                v = tape.mul(v, c);
+                let c = tape.leaf(black_box(0.0001));
+                v = tape.add(v, c);
+            }
+            tape.backward(v);
+            check_w2(tape.grad[x as usize], depth);
+        }
+        per(start.elapsed(), reps * depth)
+    })
+}
+
+fn w2_reverse(depth: usize) -> f64 {
+    in_2mib_thread(move || {
+        let reps = (1_000_000 / depth).max(1);
+        let start = Instant::now();
+        for _ in 0..reps {
+            let tape = reverse::Tape::new();
+            let x = tape.add_var(0.5);
+            let mut v = x;
+            for _ in 0..depth {
+                v = v * black_box(0.9999) + black_box(0.0001);
+            }
+            check_w2(v.grad().wrt(&x), depth);
+        }
+        per(start.elapsed(), reps * depth)
+    })
+}
+
+fn check_w2(grad: f64, depth: usize) {
+    let want = 0.9999f64.powi(depth as i32);
+    assert!(
+        (grad - want).abs() <= 1e-9 * want,
+        "W2 grad {grad}, want 0.9999^{depth} = {want}"
+    );
+}
+
+/// Resident memory of this process, in bytes.
+fn rss() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<usize>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// In a child process: bytes of resident memory per step while a D = 1e6 chain is built.
+fn w2_bytes_child(system: &str) -> f64 {
+    let system = system.to_string();
+    in_2mib_thread(move || {
+        let depth = 1_000_000;
+        let before = rss();
+        let grown = if system == "circuitgrad" {
+            let x = Value::new(0.5);
+            let mut v = x.clone();
+            for _ in 0..depth {
+                v = &v * 0.9999 + 0.0001;
+            }
+            let grown = rss() - before;
+            v.backward();
+            check_w2(x.grad(), depth);
+            grown
+        } else {
+            let mut tape = floor::Tape::new();
+            let x = tape.leaf(0.5);
+            let mut v = x;
+            for _ in 0..depth {
+                let c = tape.leaf(0.9999);
+                v = tape.mul(v, c);
+                let c = tape.leaf(0.0001);
+                v = tape.add(v, c);
+            }
+            let grown = rss() - before;
+            tape.backward(v);
+            check_w2(tape.grad[x as usize], depth);
+            grown
+        };
+        grown as f64 / depth as f64
+    })
+}
+
+fn w2_bytes(system: &str) -> f64 {
+    let exe = std::env::current_exe().expect("the bench binary");
+    let out = Command::new(exe)
+        .args(["--child", system])
+        .output()
+        .expect("run the child");
+    assert!(
+        out.status.success(),
+        "child {system}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("a number")
+}
+
+// ---------------------------------------------------------------- W3: a long running sum
+
+fn w3_circuitgrad() -> f64 {
+    in_2mib_thread(|| {
+        let start = Instant::now();
+        let n = W3_N;
+        let a: Vec<Value> = (0..n).map(|i| Value::new(i as f64 / n as f64)).collect();
+        let b: Vec<Value> = (0..n)
+            .map(|i| Value::new(1.0 - i as f64 / n as f64))
+            .collect();
+        let mut s = &a[0] * &b[0];
+        for i in 1..n {
+            s = s + &a[i] * &b[i];
+        }
+        s.backward();
+        assert_eq!(a[n - 1].grad(), b[n - 1].data()); // ds/da_i = b_i
+        drop((s, a, b));
+        start.elapsed().as_secs_f64()
+    })
+}
+
+fn w3_floor() -> f64 {
+    in_2mib_thread(|| {
+        let start = Instant::now();
+        let n = W3_N;
+        let mut tape = floor::Tape::new();
+        let a: Vec<u32> = (0..n).map(|i| tape.leaf(i as f64 / n as f64)).collect();
+        let b: Vec<u32> = (0..n)
+            .map(|i| tape.leaf(1.0 - i as f64 / n as f64))
+            .collect();
+        let mut s = tape.mul(a[0], b[0]);
+        for i in 1..n {
+            let ab = tape.mul(a[i], b[i]);
+            s = tape.add(s, ab);
+        }
+        tape.backward(s);
+        assert_eq!(tape.grad[a[n - 1] as usize], tape.val[b[n - 1] as usize]);
+        drop(tape);
+        start.elapsed().as_secs_f64()
+    })
+}
+
+fn w3_reverse() -> f64 {
+    in_2mib_thread(|| {
+        let start = Instant::now();
+        let n = W3_N;
+        let tape = reverse::Tape::new();
+        let a: Vec<_> = (0..n).map(|i| tape.add_var(i as f64 / n as f64)).collect();
+        let b: Vec<_> = (0..n)
+            .map(|i| tape.add_var(1.0 - i as f64 / n as f64))
+            .collect();
+        let mut s = a[0] * b[0];
+        for i in 1..n {
+            s = s + a[i] * b[i];
+        }
+        let grads = s.grad();
+        assert_eq!(grads.wrt(&a[n - 1]), b[n - 1].val());
+        drop(grads);
+        start.elapsed().as_secs_f64()
+    })
+}
+
+// ---------------------------------------------------------------- the report
+
+struct Row {
+    name: String,
+    ours: f64,
+    floor: f64,
+    target: Option<f64>,
+    peers: String,
+}
+
+fn print_rows(rows: &[Row]) {
+    println!(
+        "{:<34} {:>12} {:>12} {:>7} {:>7}  peers in this run",
+        "workload", "circuitgrad", "floor", "ratio", "target"
+    );
+    for r in rows {
+        let ratio = r.ours / r.floor;
+        let target = r.target.map_or("-".into(), |t| format!("≤ {t}"));
+        let verdict = match r.target {
+            Some(t) if ratio <= t => " ok",
+            Some(_) => " MISSED",
+            None => "",
+        };
+        println!(
+            "{:<34} {:>12.3} {:>12.3} {:>7.2} {:>7}{verdict}  {}",
+            r.name, r.ours, r.floor, ratio, target, r.peers
+        );
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        println!("{}", w2_bytes_child(&args[i + 1]));
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        // One workload on its own, for `perf record`: `cargo bench -- --profile w4`.
+        match args[i + 1].as_str() {
+            "w1" => println!("{}", w1_circuitgrad()),
+            "w2" => println!("{}", w2_circuitgrad(1_000_000)),
+            "w3" => println!("{}", w3_circuitgrad()),
+            _ => println!(
+                "{}",
+                mlp::circuitgrad(&mlp::moons(), &mlp::initial_parameters(42)).ms_per_step
+            ),
+        }
+        return;
+    }
+    let runs = |n: usize| if quick { 1 } else { n };
+
+    println!(
+        "circuitgrad workloads (BENCHMARKS.md), medians of {} runs",
+        runs(3)
+    );
+    println!(
+        "node: size_of = {} B, allocation = {} B (Rc counts + RefCell flag + node)\n",
+        circuitgrad::NODE_SIZE,
+        circuitgrad::NODE_SIZE + 24
+    );
+    let mut rows = Vec::new();
+
+    let reverse_new = repeat(runs(5), || w1_reverse(false));
+    let reverse_cleared = repeat(runs(5), || w1_reverse(true));
+    let micro = repeat(runs(5), w1_micro_grad);
+    rows.push(Row {
+        name: "W1 ns/round".into(),
+        ours: repeat(runs(5), w1_circuitgrad),
+        floor: repeat(runs(5), w1_floor),
+        target: Some(3.0),
+        peers: format!(
+            "reverse {reverse_new:.0} (new tape) {reverse_cleared:.0} (cleared), micro_grad {micro:.0}"
+        ),
+    });
+
+    for depth in [1_000, 10_000, 100_000, 1_000_000] {
+        rows.push(Row {
+            name: format!("W2 ns/step D={depth:e}, 2 MiB thread"),
+            ours: repeat(runs(3), || w2_circuitgrad(depth)),
+            floor: repeat(runs(3), || w2_floor(depth)),
+            target: (depth == 1_000_000).then_some(3.0),
+            peers: format!("reverse {:.1}", repeat(runs(3), || w2_reverse(depth))),
+        });
+    }
+    rows.push(Row {
+        name: "W2 bytes/step D=1e6 (RSS growth)".into(),
+        ours: repeat(runs(3), || w2_bytes("circuitgrad")),
+        floor: repeat(runs(3), || w2_bytes("floor")),
+        target: Some(2.5),
+        peers: String::new(),
+    });
+
+    rows.push(Row {
+        name: "W3 seconds, N=1e6".into(),
+        ours: repeat(runs(3), w3_circuitgrad),
+        floor: repeat(runs(3), w3_floor),
+        target: Some(3.0),
+        peers: format!("reverse {:.3}", repeat(runs(3), w3_reverse)),
+    });
+
+    let data = mlp::moons();
+    let init = mlp::initial_parameters(42);
+    let mut runs_ours = Vec::new();
+    let mut runs_floor = Vec::new();
+    let mut runs_reverse = Vec::new();
+    let mut runs_micro = Vec::new();
+    for _ in 0..runs(3) {
+        runs_ours.push(mlp::circuitgrad(&data, &init));
+        runs_floor.push(mlp::floor(&data, &init));
+        runs_reverse.push(mlp::reverse(&data, &init));
+        runs_micro.push(mlp::micro_grad(&data, &init));
+    }
+    let ms = |runs: &[mlp::Run]| median(runs.iter().map(|r| r.ms_per_step).collect());
+    rows.push(Row {
+        name: "W4 ms/step".into(),
+        ours: ms(&runs_ours),
+        floor: ms(&runs_floor),
+        target: Some(6.5),
+        peers: format!(
+            "reverse {:.2}, micro_grad {:.2}",
+            ms(&runs_reverse),
+            ms(&runs_micro)
+        ),
+    });
+    print_rows(&rows);
+
+    println!("\nW4 after {} steps:", mlp::STEPS);
+    for (name, run) in [
+        ("circuitgrad", &runs_ours[0]),
+        ("floor", &runs_floor[0]),
+        ("reverse", &runs_reverse[0]),
+        ("micro_grad", &runs_micro[0]),
+    ] {
+        let nodes = if run.nodes > 0 {
+            format!("{} nodes", run.nodes)
+        } else {
+            "-".into()
+        };
+        println!(
+            "  {name:<12} accuracy {:.2}  loss {:.6}  {nodes}",
+            run.accuracy, run.loss
+        );
+    }
+}

@@ -1,0 +1,321 @@
+//! W4: micrograd's moons demo. MLP(2, [16, 16, 1]), ReLU hidden layers, linear output, weights
+//! uniform(-1, 1) from a fixed seed, biases 0; the full batch of 100 points; loss = mean(relu(1 -
+//! y·score)) + 1e-4·Σp²; 100 SGD steps at lr = 1.0 - 0.9·k/100; grads cleared before each backward.
+//!
+//! Every system starts from the same weights, listed in one order: for each layer, for each neuron,
+//! its weights then its bias.
+
+use std::time::Instant;
+
+use circuitgrad::Value;
+
+use crate::floor;
+
+pub const SIZES: [usize; 3] = [16, 16, 1];
+pub const STEPS: usize = 100;
+
+pub struct Moons {
+    pub x: Vec<[f64; 2]>,
+    pub y: Vec<f64>,
+}
+
+pub fn moons() -> Moons {
+    let text = include_str!("../../data/moons100.csv");
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    for line in text.lines().skip(1) {
+        let cols: Vec<f64> = line.split(',').map(|c| c.trim().parse().unwrap()).collect();
+        x.push([cols[0], cols[1]]);
+        y.push(cols[2]);
+    }
+    Moons { x, y }
+}
+
+/// SplitMix64, for the same uniform(-1, 1) weights in every system.
+pub fn initial_parameters(seed: u64) -> Vec<f64> {
+    let mut state = seed;
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    };
+    let mut params = Vec::new();
+    let mut fan_in = 2;
+    for &size in &SIZES {
+        for _ in 0..size {
+            params.extend((0..fan_in).map(|_| uniform()));
+            params.push(0.0);
+        }
+        fan_in = size;
+    }
+    params
+}
+
+fn learning_rate(step: usize) -> f64 {
+    1.0 - 0.9 * step as f64 / STEPS as f64
+}
+
+fn accuracy(scores: impl Iterator<Item = f64>, y: &[f64]) -> f64 {
+    let hits = scores
+        .zip(y)
+        .filter(|(s, y)| (*s > 0.0) == (**y > 0.0))
+        .count();
+    hits as f64 / y.len() as f64
+}
+
+pub struct Run {
+    pub ms_per_step: f64,
+    pub accuracy: f64,
+    pub loss: f64,
+    pub nodes: usize,
+}
+
+/// Lays the flat parameter list out as layers of (weights, bias).
+fn layers<T: Clone>(params: &[T]) -> Vec<Vec<(Vec<T>, T)>> {
+    let mut at = 0;
+    let mut fan_in = 2;
+    SIZES
+        .iter()
+        .map(|&size| {
+            let layer = (0..size)
+                .map(|_| {
+                    let neuron = (
+                        params[at..at + fan_in].to_vec(),
+                        params[at + fan_in].clone(),
+                    );
+                    at += fan_in + 1;
+                    neuron
+                })
+                .collect();
+            fan_in = size;
+            layer
+        })
+        .collect()
+}
+
+pub fn circuitgrad(data: &Moons, init: &[f64]) -> Run {
+    let params: Vec<Value> = init.iter().map(|&p| Value::new(p)).collect();
+    let net = layers(&params);
+    let n = data.y.len() as f64;
+    let (mut loss_value, mut acc, mut nodes) = (0.0, 0.0, 0);
+    let start = Instant::now();
+    for step in 0..STEPS {
+        let scores: Vec<Value> = data
+            .x
+            .iter()
+            .map(|&[x0, x1]| {
+                let mut h: Vec<Value> = net[0]
+                    .iter()
+                    .map(|(w, b)| (b + &w[0] * x0 + &w[1] * x1).relu())
+                    .collect();
+                for (depth, layer) in net.iter().enumerate().skip(1) {
+                    let last = depth == SIZES.len() - 1;
+                    h = layer
+                        .iter()
+                        .map(|(w, b)| {
+                            let act = w.iter().zip(&h).fold(b.clone(), |acc, (w, x)| acc + w * x);
+                            if last { act } else { act.relu() }
+                        })
+                        .collect();
+                }
+                h.pop().unwrap()
+            })
+            .collect();
+        let margins: Value = scores
+            .iter()
+            .zip(&data.y)
+            .map(|(s, &y)| (1.0 - s * y).relu())
+            .sum();
+        let reg: Value = params.iter().map(|p| p * p).sum();
+        let loss = margins * (1.0 / n) + reg * 1e-4;
+        loss.backward();
+        let lr = learning_rate(step);
+        for p in &params {
+            p.set_data(p.data() - lr * p.grad());
+        }
+        loss_value = loss.data();
+        acc = accuracy(scores.iter().map(Value::data), &data.y);
+        if step == 0 {
+            nodes = loss.trace().rows().len();
+        }
+    }
+    Run {
+        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
+        accuracy: acc,
+        loss: loss_value,
+        nodes,
+    }
+}
+
+pub fn floor(data: &Moons, init: &[f64]) -> Run {
+    let mut params = init.to_vec();
+    let mut tape = floor::Tape::new();
+    let n = data.y.len() as f64;
+    let (mut loss_value, mut acc, mut nodes) = (0.0, 0.0, 0);
+    let start = Instant::now();
+    for step in 0..STEPS {
+        tape.clear();
+        let ids: Vec<u32> = params.iter().map(|&p| tape.leaf(p)).collect();
+        let net = layers(&ids);
+        let mut scores = Vec::with_capacity(data.x.len());
+        for &[x0, x1] in &data.x {
+            let mut h = vec![tape.leaf(x0), tape.leaf(x1)];
+            for (depth, layer) in net.iter().enumerate() {
+                let last = depth == SIZES.len() - 1;
+                h = layer
+                    .iter()
+                    .map(|(w, b)| {
+                        let mut act = *b;
+                        for (&w, &x) in w.iter().zip(&h) {
+                            let wx = tape.mul(w, x);
+                            act = tape.add(act, wx);
+                        }
+                        if last { act } else { tape.relu(act) }
+                    })
+                    .collect();
+            }
+            scores.push(h[0]);
+        }
+        let mut margins = None;
+        for (&s, &y) in scores.iter().zip(&data.y) {
+            let minus_y = tape.leaf(-y);
+            let ys = tape.mul(minus_y, s);
+            let one = tape.leaf(1.0);
+            let m = tape.add(one, ys);
+            let m = tape.relu(m);
+            margins = Some(margins.map_or(m, |total| tape.add(total, m)));
+        }
+        let mut reg = None;
+        for &p in &ids {
+            let p2 = tape.mul(p, p);
+            reg = Some(reg.map_or(p2, |total| tape.add(total, p2)));
+        }
+        let inv_n = tape.leaf(1.0 / n);
+        let data_loss = tape.mul(margins.unwrap(), inv_n);
+        let alpha = tape.leaf(1e-4);
+        let reg_loss = tape.mul(reg.unwrap(), alpha);
+        let loss = tape.add(data_loss, reg_loss);
+        tape.backward(loss);
+        let lr = learning_rate(step);
+        for (p, &id) in params.iter_mut().zip(&ids) {
+            *p -= lr * tape.grad[id as usize];
+        }
+        loss_value = tape.val[loss as usize];
+        acc = accuracy(scores.iter().map(|&s| tape.val[s as usize]), &data.y);
+        nodes = tape.len();
+    }
+    Run {
+        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
+        accuracy: acc,
+        loss: loss_value,
+        nodes,
+    }
+}
+
+pub fn reverse(data: &Moons, init: &[f64]) -> Run {
+    use reverse::{Gradient, Tape, Var};
+    let mut params = init.to_vec();
+    let n = data.y.len() as f64;
+    let (mut loss_value, mut acc, mut nodes) = (0.0, 0.0, 0);
+    // reverse has no ReLU: relu(v) = (v + |v|) / 2.
+    fn relu<'a>(v: Var<'a>) -> Var<'a> {
+        (v + v.abs()) * 0.5
+    }
+    let start = Instant::now();
+    for step in 0..STEPS {
+        let tape = Tape::new();
+        let vars = tape.add_vars(&params);
+        let net = layers(&vars);
+        let mut scores = Vec::with_capacity(data.x.len());
+        for &[x0, x1] in &data.x {
+            let mut h: Vec<Var> = net[0]
+                .iter()
+                .map(|(w, b)| relu(*b + w[0] * x0 + w[1] * x1))
+                .collect();
+            for (depth, layer) in net.iter().enumerate().skip(1) {
+                let last = depth == SIZES.len() - 1;
+                h = layer
+                    .iter()
+                    .map(|(w, b)| {
+                        let act = w.iter().zip(&h).fold(*b, |acc, (&w, &x)| acc + w * x);
+                        if last { act } else { relu(act) }
+                    })
+                    .collect();
+            }
+            scores.push(h[0]);
+        }
+        let margins = scores
+            .iter()
+            .zip(&data.y)
+            .map(|(&s, &y)| relu(1.0 - s * y))
+            .reduce(|a, b| a + b)
+            .unwrap();
+        let reg = vars.iter().map(|&p| p * p).reduce(|a, b| a + b).unwrap();
+        let loss = margins * (1.0 / n) + reg * 1e-4;
+        let grads = loss.grad().wrt(&vars);
+        let lr = learning_rate(step);
+        for (p, g) in params.iter_mut().zip(grads) {
+            *p -= lr * g;
+        }
+        loss_value = loss.val();
+        acc = accuracy(scores.iter().map(Var::val), &data.y);
+        nodes = tape.len();
+    }
+    Run {
+        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
+        accuracy: acc,
+        loss: loss_value,
+        nodes,
+    }
+}
+
+pub fn micro_grad(data: &Moons, init: &[f64]) -> Run {
+    use micro_grad::nn::{MLP, Module};
+    use micro_grad::value::Var;
+    let model = MLP::new(2, &SIZES);
+    let params = model.parameters();
+    assert_eq!(params.len(), init.len());
+    for (p, &v) in params.iter().zip(init) {
+        p.set_data(v);
+    }
+    let n = data.y.len() as f64;
+    let (mut loss_value, mut acc) = (0.0, 0.0);
+    let start = Instant::now();
+    for step in 0..STEPS {
+        let scores: Vec<Var> = data
+            .x
+            .iter()
+            .map(|&[x0, x1]| model.forward_scalar(&[Var::new(x0), Var::new(x1)]))
+            .collect();
+        let margins = scores
+            .iter()
+            .zip(&data.y)
+            .map(|(s, &y)| Var::new(1.0).sub(&s.mul(&Var::new(y))).relu())
+            .reduce(|a, b| a.add(&b))
+            .unwrap();
+        let reg = params
+            .iter()
+            .map(|p| p.mul(p))
+            .reduce(|a, b| a.add(&b))
+            .unwrap();
+        let loss = margins
+            .mul(&Var::new(1.0 / n))
+            .add(&reg.mul(&Var::new(1e-4)));
+        model.zero_grad();
+        Var::backward(&loss);
+        let lr = learning_rate(step);
+        for p in &params {
+            p.set_data(p.data_of() - lr * p.grad_of());
+        }
+        loss_value = loss.data_of();
+        acc = accuracy(scores.iter().map(Var::data_of), &data.y);
+    }
+    Run {
+        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
+        accuracy: acc,
+        loss: loss_value,
+        nodes: 0,
+    }
+}
