@@ -34,6 +34,8 @@
 //!   [`sigmoid`](Value::sigmoid), [`relu`](Value::relu), [`max`](Value::max); `Sum`.
 //! - [`local`]: every op's local derivative as a plain `f64` function.
 //! - [`Trace`]: the gradient trace of a circuit, for reading and for snapshot tests.
+//! - [`Tape`]: a circuit recorded once ([`Value::compile`]) and replayed at flat-array speed, for
+//!   training loops that rebuild the same circuit every step.
 //!
 //! # Semantics
 //!
@@ -55,9 +57,11 @@ mod label;
 pub mod local;
 mod operators;
 mod ops;
+pub mod tape;
 mod trace;
 mod value;
 
+pub use tape::Tape;
 pub use trace::{Trace, TraceRow};
 pub use value::Value;
 

@@ -79,6 +79,60 @@ impl Op {
     }
 }
 
+/// The same rules on plain numbers, for the compiled tape. `x` is the first input; `y` is the second
+/// input or the scalar operand; `out` the node's value. They call the same `local` functions as the
+/// backward closures below, in the same order, so a replay is bit-identical to `Value::backward`.
+impl Op {
+    pub(crate) fn eval(self, x: f64, y: f64) -> f64 {
+        use Op::*;
+        match self {
+            Leaf => x,
+            Add => local::add(x, y),
+            Sub => local::sub(x, y),
+            Mul => local::mul(x, y),
+            Div => local::div(x, y),
+            Max => local::max(x, y),
+            AddScalar => local::add_scalar(x, y),
+            MulScalar => local::mul_scalar(x, y),
+            ScalarSub => local::scalar_sub(x, y),
+            DivScalar => local::div_scalar(x, y),
+            ScalarDiv => local::scalar_div(x, y),
+            Pow => local::pow(x, y),
+            Neg => local::neg(x),
+            Exp => local::exp(x),
+            Ln => local::ln(x),
+            Tanh => local::tanh(x),
+            Sigmoid => local::sigmoid(x),
+            Relu => local::relu(x),
+        }
+    }
+
+    /// The local derivatives with respect to the first and second input (0 where there is none).
+    pub(crate) fn local_grads(self, x: f64, y: f64, out: f64) -> (f64, f64) {
+        use Op::*;
+        match self {
+            Leaf => (0.0, 0.0),
+            Add => (local::add_da(x, y), local::add_db(x, y)),
+            Sub => (local::sub_da(x, y), local::sub_db(x, y)),
+            Mul => (local::mul_da(x, y), local::mul_db(x, y)),
+            Div => (local::div_da(x, y), local::div_db(x, y)),
+            Max => (local::max_da(x, y), local::max_db(x, y)),
+            AddScalar => (local::add_scalar_dx(x, y), 0.0),
+            MulScalar => (local::mul_scalar_dx(x, y), 0.0),
+            ScalarSub => (local::scalar_sub_dx(x, y), 0.0),
+            DivScalar => (local::div_scalar_dx(x, y), 0.0),
+            ScalarDiv => (local::scalar_div_dx(x, y), 0.0),
+            Pow => (local::pow_dx(x, y), 0.0),
+            Neg => (local::neg_dx(x, out), 0.0),
+            Exp => (local::exp_dx(x, out), 0.0),
+            Ln => (local::ln_dx(x, out), 0.0),
+            Tanh => (local::tanh_dx(x, out), 0.0),
+            Sigmoid => (local::sigmoid_dx(x, out), 0.0),
+            Relu => (local::relu_dx(x, out), 0.0),
+        }
+    }
+}
+
 /// The chain rule, once per shape of node: `input.grad += local derivative × out.grad`.
 impl Node {
     /// For a one-input op with local derivative `dx(x, out)`.

@@ -1,18 +1,11 @@
 //! Random expression DAGs (shared sub-expressions included): `backward()` agrees with central
 //! differences of the same expression evaluated on plain `f64`.
 
-use circuitgrad::Value;
-use proptest::prelude::*;
+mod common;
 
-/// One step of a random program: an op applied to earlier nodes (indices taken modulo the number
-/// of nodes so far, so any node can be reused any number of times).
-#[derive(Clone, Debug)]
-struct Step {
-    op: u8,
-    a: usize,
-    b: usize,
-    c: f64,
-}
+use circuitgrad::Value;
+use common::{Step, bits, step};
+use proptest::prelude::*;
 
 /// The same expression, written once, evaluated on `f64` and on `Value`.
 trait Scalar: Clone {
@@ -61,15 +54,9 @@ impl Scalar for Value {
 }
 
 fn run<T: Scalar>(inputs: &[T], program: &[Step]) -> Vec<T> {
-    let mut nodes = inputs.to_vec();
-    for step in program {
-        let (a, b) = (
-            nodes[step.a % nodes.len()].clone(),
-            nodes[step.b % nodes.len()].clone(),
-        );
-        nodes.push(T::apply(step.op, &a, &b, step.c));
-    }
-    nodes
+    common::run(inputs, program, |step, a, b| {
+        T::apply(step.op, a, b, step.c)
+    })
 }
 
 /// The output: the sum of the last two nodes, so most programs use several branches.
@@ -78,21 +65,11 @@ fn output<T: Scalar + std::ops::Add<Output = T>>(nodes: &[T]) -> T {
     nodes[n - 1].clone() + nodes[n - 2].clone()
 }
 
-fn step() -> impl Strategy<Value = Step> {
-    (
-        0u8..13,
-        any::<usize>(),
-        any::<usize>(),
-        prop_oneof![-2.0..-0.5, 0.5..2.0],
-    )
-        .prop_map(|(op, a, b, c)| Step { op, a, b, c })
-}
-
 proptest! {
     #[test]
     fn backward_agrees_with_central_differences(
         inputs in prop::collection::vec(-1.5f64..1.5, 1..4),
-        program in prop::collection::vec(step(), 1..14),
+        program in prop::collection::vec(step(13), 1..14),
     ) {
         let f = |xs: &[f64]| output(&run(xs, &program));
         let value = f(&inputs);
@@ -122,7 +99,7 @@ proptest! {
     #[test]
     fn backward_is_idempotent_on_random_circuits(
         inputs in prop::collection::vec(-1.5f64..1.5, 1..4),
-        program in prop::collection::vec(step(), 1..14),
+        program in prop::collection::vec(step(13), 1..14),
     ) {
         let leaves: Vec<Value> = inputs.iter().map(|&x| Value::new(x)).collect();
         let out = output(&run(&leaves, &program));
@@ -130,8 +107,6 @@ proptest! {
         let first: Vec<f64> = leaves.iter().map(Value::grad).collect();
         out.backward();
         let second: Vec<f64> = leaves.iter().map(Value::grad).collect();
-        // Bit for bit, NaN included.
-        prop_assert_eq!(first.iter().map(|g| g.to_bits()).collect::<Vec<_>>(),
-                        second.iter().map(|g| g.to_bits()).collect::<Vec<_>>());
+        prop_assert_eq!(bits(first), bits(second)); // bit for bit (any NaN counts as one value)
     }
 }

@@ -413,11 +413,13 @@ fn main() {
     let data = mlp::moons();
     let init = mlp::initial_parameters(42);
     let mut runs_ours = Vec::new();
+    let mut runs_replay = Vec::new();
     let mut runs_floor = Vec::new();
     let mut runs_reverse = Vec::new();
     let mut runs_micro = Vec::new();
     for _ in 0..runs(3) {
         runs_ours.push(mlp::circuitgrad(&data, &init));
+        runs_replay.push(mlp::circuitgrad_replay(&data, &init));
         runs_floor.push(mlp::floor(&data, &init));
         runs_reverse.push(mlp::reverse(&data, &init));
         runs_micro.push(mlp::micro_grad(&data, &init));
@@ -434,11 +436,19 @@ fn main() {
             ms(&runs_micro)
         ),
     });
+    rows.push(Row {
+        name: "W4 ms/step, replayed tape".into(),
+        ours: ms(&runs_replay),
+        floor: ms(&runs_floor),
+        target: Some(1.5),
+        peers: String::new(),
+    });
     print_rows(&rows);
 
     println!("\nW4 after {} steps:", mlp::STEPS);
     for (name, run) in [
         ("circuitgrad", &runs_ours[0]),
+        ("  replayed", &runs_replay[0]),
         ("floor", &runs_floor[0]),
         ("reverse", &runs_reverse[0]),
         ("micro_grad", &runs_micro[0]),

@@ -22,3 +22,52 @@ pub fn in_2mib_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         .join()
         .expect("the 2 MiB thread finished without panicking")
 }
+
+/// One step of a random program: op number `op` applied to earlier nodes `a` and `b` (taken modulo
+/// the number of nodes so far, so any node can be reused any number of times) and a constant `c`.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub op: u8,
+    pub a: usize,
+    pub b: usize,
+    pub c: f64,
+}
+
+/// Random steps over `ops` op numbers, with constants away from 0 (|c| in 0.5..2).
+pub fn step(ops: u8) -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    (
+        0..ops,
+        any::<usize>(),
+        any::<usize>(),
+        prop_oneof![-2.0..-0.5, 0.5..2.0],
+    )
+        .prop_map(|(op, a, b, c)| Step { op, a, b, c })
+}
+
+/// Runs `program` from `inputs`, applying each step with `apply`, and returns every node.
+pub fn run<T: Clone>(inputs: &[T], program: &[Step], apply: impl Fn(&Step, &T, &T) -> T) -> Vec<T> {
+    let mut nodes = inputs.to_vec();
+    for step in program {
+        let (a, b) = (
+            nodes[step.a % nodes.len()].clone(),
+            nodes[step.b % nodes.len()].clone(),
+        );
+        nodes.push(apply(step, &a, &b));
+    }
+    nodes
+}
+
+/// The bits of each number, with every NaN as one value: Rust leaves a NaN's sign and payload
+/// unspecified (the optimiser may commute `a + b`), so "bit-identical" can only mean this.
+pub fn bits(xs: impl IntoIterator<Item = f64>) -> Vec<u64> {
+    xs.into_iter()
+        .map(|x| {
+            if x.is_nan() {
+                f64::NAN.to_bits()
+            } else {
+                x.to_bits()
+            }
+        })
+        .collect()
+}
