@@ -4,7 +4,8 @@
 //! gradient ascent, a circuit, the chain rule, backprop, and a sigmoid neuron. Every step prints the
 //! expression and its result, in the order you would type them.
 //!
-//! Run it with `cargo run --example tutorial`.
+//! Run it with `cargo run --example tutorial`. It also draws the circuit and the neuron as SVG
+//! pictures, under `target/tutorial` (or the folder given with `--out DIR`).
 
 use circuitgrad::Value;
 use circuitgrad::gates::{self, ascend, ascent_step, custom, multiply, numerical_gradient};
@@ -39,6 +40,29 @@ macro_rules! cell_debug {
     ($e:expr) => {
         println!(">>> {}\n{:?}\n", stringify!($e), $e);
     };
+}
+
+/// Where the pictures go: `--out DIR`, or `target/tutorial`.
+fn picture_folder() -> std::path::PathBuf {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == "--out") {
+        Some(i) if i + 1 < args.len() => args[i + 1].clone().into(),
+        _ => "target/tutorial".into(),
+    }
+}
+
+/// Writes `value`'s circuit as an SVG picture and says where.
+fn draw(value: &Value, name: &str) {
+    let folder = picture_folder();
+    let path = folder.join(format!("{name}.svg"));
+    let written = value.to_svg().map_err(|e| e.to_string()).and_then(|svg| {
+        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        std::fs::write(&path, svg).map_err(|e| e.to_string())
+    });
+    match written {
+        Ok(()) => println!("(the picture of this circuit is in {})\n", path.display()),
+        Err(e) => println!("error: could not draw {}: {e}\n", path.display()),
+    }
 }
 
 fn section(title: &str) {
@@ -94,6 +118,7 @@ fn main() {
     cell!(by_hand == by_backward);
     println!("Every node, inputs first (op, label, data, grad):\n");
     cell!(f.trace());
+    draw(&f, "seed_circuit");
     println!("A step of 0.01 along the gradient raises f:\n");
     let stepped = |v: &Value| v.data() + 0.01 * v.grad();
     cell!((stepped(&x) + stepped(&y)) * stepped(&z));
@@ -107,11 +132,17 @@ fn main() {
     section("6. A sigmoid neuron: sigmoid(a*x + b*y + c)");
     let [a, b, c, x, y] = [("a", 1.0), ("b", 2.0), ("c", -3.0), ("x", -1.0), ("y", 3.0)]
         .map(|(name, v)| Value::new(v).labeled(name));
-    let neuron = || (&a * &x + &b * &y + &c).sigmoid().labeled("s");
+    let neuron = || {
+        let ax = (&a * &x).labeled("ax");
+        let by = (&b * &y).labeled("by");
+        let sum = ((&ax + &by).labeled("ax+by") + &c).labeled("ax+by+c");
+        sum.sigmoid().labeled("s")
+    };
     cell!(let s = neuron());
     s.backward();
     cell_debug!([a.grad(), b.grad(), c.grad(), x.grad(), y.grad()]);
     cell!(s.trace());
+    draw(&s, "neuron");
     println!("A step of 0.01 along every gradient raises the neuron's output:\n");
     for v in [&a, &b, &c, &x, &y] {
         v.set_data(v.data() + 0.01 * v.grad());

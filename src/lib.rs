@@ -34,6 +34,10 @@
 //!   [`sigmoid`](Value::sigmoid), [`relu`](Value::relu), [`max`](Value::max); `Sum`.
 //! - [`local`]: every op's local derivative as a plain `f64` function.
 //! - [`Trace`]: the gradient trace of a circuit, for reading and for snapshot tests.
+//! - [`nn`]: neurons, layers and MLPs in micrograd's shape, seeded with [`Rng`]; [`data`]: the
+//!   two-moons set and a reader for labelled points.
+//! - [`draw`]: pictures of circuits, [`Value::to_dot`] and (feature `svg`, on by default)
+//!   `Value::to_svg`, laid out by the crate itself.
 //! - [`Tape`]: a circuit recorded once ([`Value::compile`]) and replayed at flat-array speed, for
 //!   training loops that rebuild the same circuit every step.
 //!
@@ -52,15 +56,21 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod backward;
+pub mod data;
+pub mod draw;
 pub mod gates;
+pub mod guide;
 mod label;
 pub mod local;
+pub mod nn;
 mod operators;
 mod ops;
+mod rng;
 pub mod tape;
 mod trace;
 mod value;
 
+pub use rng::Rng;
 pub use tape::Tape;
 pub use trace::{Trace, TraceRow};
 pub use value::Value;

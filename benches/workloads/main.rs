@@ -17,6 +17,7 @@ use circuitgrad::Value;
 use reverse::Gradient;
 
 const W1_ROUNDS: usize = 200_000;
+const SEED: u64 = 42;
 const W3_N: usize = 1_000_000;
 const STACK: usize = 2 << 20;
 
@@ -309,6 +310,38 @@ fn w3_reverse() -> f64 {
     })
 }
 
+// ---------------------------------------------------------------- a neuron's sum, three ways
+
+/// ns per neuron (16 inputs, `relu(b + Σ wᵢxᵢ)`, build + backward + drop), with the inputs as leaves
+/// (`Value`s: a leaf and a product per input), as `f64`s (scalar operands: one node per input), and
+/// replayed from a tape.
+fn neuron_forms() -> [f64; 3] {
+    use circuitgrad::nn::Neuron;
+    const ROUNDS: usize = 50_000;
+    let weights: Vec<f64> = (0..16).map(|i| (i as f64 - 7.5) / 8.0).collect();
+    let xs: Vec<f64> = (0..16).map(|i| (i as f64) / 16.0).collect();
+    let neuron = Neuron::with_weights(&weights, 0.1, true);
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        let leaves: Vec<Value> = xs.iter().map(|&x| Value::new(black_box(x))).collect();
+        neuron.call(&leaves).unwrap().backward();
+    }
+    let as_leaves = per(start.elapsed(), ROUNDS);
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        let inputs: Vec<f64> = xs.iter().map(|&x| black_box(x)).collect();
+        neuron.call(&inputs).unwrap().backward();
+    }
+    let as_scalars = per(start.elapsed(), ROUNDS);
+    let mut tape = neuron.call(&xs).unwrap().compile();
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        black_box(tape.forward());
+        tape.backward();
+    }
+    [as_leaves, as_scalars, per(start.elapsed(), ROUNDS)]
+}
+
 // ---------------------------------------------------------------- the report
 
 struct Row {
@@ -352,10 +385,11 @@ fn main() {
             "w1" => println!("{}", w1_circuitgrad()),
             "w2" => println!("{}", w2_circuitgrad(1_000_000)),
             "w3" => println!("{}", w3_circuitgrad()),
-            _ => println!(
+            "replay" => println!(
                 "{}",
-                mlp::circuitgrad(&mlp::moons(), &mlp::initial_parameters(42)).ms_per_step
+                mlp::circuitgrad_replay(&mlp::moons(), SEED).ms_per_step
             ),
+            _ => println!("{}", mlp::circuitgrad(&mlp::moons(), SEED).ms_per_step),
         }
         return;
     }
@@ -411,15 +445,15 @@ fn main() {
     });
 
     let data = mlp::moons();
-    let init = mlp::initial_parameters(42);
+    let init = mlp::initial_parameters(SEED);
     let mut runs_ours = Vec::new();
     let mut runs_replay = Vec::new();
     let mut runs_floor = Vec::new();
     let mut runs_reverse = Vec::new();
     let mut runs_micro = Vec::new();
     for _ in 0..runs(3) {
-        runs_ours.push(mlp::circuitgrad(&data, &init));
-        runs_replay.push(mlp::circuitgrad_replay(&data, &init));
+        runs_ours.push(mlp::circuitgrad(&data, SEED));
+        runs_replay.push(mlp::circuitgrad_replay(&data, SEED));
         runs_floor.push(mlp::floor(&data, &init));
         runs_reverse.push(mlp::reverse(&data, &init));
         runs_micro.push(mlp::micro_grad(&data, &init));
@@ -445,6 +479,11 @@ fn main() {
     });
     print_rows(&rows);
 
+    let [leaves, scalars, replayed] = neuron_forms();
+    println!(
+        "\nneuron, 16 inputs, build + backward + drop: {leaves:.0} ns with Value inputs (a leaf \
+         and a product each), {scalars:.0} ns with f64 inputs (one node each), {replayed:.0} ns replayed"
+    );
     println!("\nW4 after {} steps:", mlp::STEPS);
     for (name, run) in [
         ("circuitgrad", &runs_ours[0]),

@@ -8,49 +8,28 @@
 use std::time::Instant;
 
 use circuitgrad::Value;
+use circuitgrad::nn::{Mlp, margin_loss};
 
 use crate::floor;
 
 pub const SIZES: [usize; 3] = [16, 16, 1];
 pub const STEPS: usize = 100;
+const ALPHA: f64 = 1e-4;
 
-pub struct Moons {
-    pub x: Vec<[f64; 2]>,
-    pub y: Vec<f64>,
-}
+pub use circuitgrad::data::Points as Moons;
 
 pub fn moons() -> Moons {
-    let text = include_str!("../../data/moons100.csv");
-    let (mut x, mut y) = (Vec::new(), Vec::new());
-    for line in text.lines().skip(1) {
-        let cols: Vec<f64> = line.split(',').map(|c| c.trim().parse().unwrap()).collect();
-        x.push([cols[0], cols[1]]);
-        y.push(cols[2]);
-    }
-    Moons { x, y }
+    circuitgrad::data::moons()
 }
 
-/// SplitMix64, for the same uniform(-1, 1) weights in every system.
+/// The seeded weights of `Mlp::new(2, &[16, 16, 1], seed)`, for the systems that are not ours:
+/// for each layer, for each neuron, its weights then its bias.
 pub fn initial_parameters(seed: u64) -> Vec<f64> {
-    let mut state = seed;
-    let mut uniform = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    };
-    let mut params = Vec::new();
-    let mut fan_in = 2;
-    for &size in &SIZES {
-        for _ in 0..size {
-            params.extend((0..fan_in).map(|_| uniform()));
-            params.push(0.0);
-        }
-        fan_in = size;
-    }
-    params
+    Mlp::new(2, &SIZES, seed)
+        .parameters()
+        .iter()
+        .map(Value::data)
+        .collect()
 }
 
 fn learning_rate(step: usize) -> f64 {
@@ -95,43 +74,6 @@ fn layers<T: Clone>(params: &[T]) -> Vec<Vec<(Vec<T>, T)>> {
         .collect()
 }
 
-/// The loss circuit and the scores for the current parameters.
-fn circuit(
-    net: &[Vec<(Vec<Value>, Value)>],
-    params: &[Value],
-    data: &Moons,
-) -> (Value, Vec<Value>) {
-    let scores: Vec<Value> = data
-        .x
-        .iter()
-        .map(|&[x0, x1]| {
-            let mut h: Vec<Value> = net[0]
-                .iter()
-                .map(|(w, b)| (b + &w[0] * x0 + &w[1] * x1).relu())
-                .collect();
-            for (depth, layer) in net.iter().enumerate().skip(1) {
-                let last = depth == SIZES.len() - 1;
-                h = layer
-                    .iter()
-                    .map(|(w, b)| {
-                        let act = w.iter().zip(&h).fold(b.clone(), |acc, (w, x)| acc + w * x);
-                        if last { act } else { act.relu() }
-                    })
-                    .collect();
-            }
-            h.pop().unwrap()
-        })
-        .collect();
-    let margins: Value = scores
-        .iter()
-        .zip(&data.y)
-        .map(|(s, &y)| (1.0 - s * y).relu())
-        .sum();
-    let reg: Value = params.iter().map(|p| p * p).sum();
-    let loss = margins * (1.0 / data.y.len() as f64) + reg * 1e-4;
-    (loss, scores)
-}
-
 fn sgd(params: &[Value], step: usize) {
     let lr = learning_rate(step);
     for p in params {
@@ -140,17 +82,17 @@ fn sgd(params: &[Value], step: usize) {
 }
 
 /// The dynamic engine: the circuit is rebuilt, backpropagated and dropped at every step.
-pub fn circuitgrad(data: &Moons, init: &[f64]) -> Run {
-    let params: Vec<Value> = init.iter().map(|&p| Value::new(p)).collect();
-    let net = layers(&params);
+pub fn circuitgrad(data: &Moons, seed: u64) -> Run {
+    let mlp = Mlp::new(2, &SIZES, seed);
+    let params = mlp.parameters();
     let (mut loss_value, mut acc, mut nodes) = (0.0, 0.0, 0);
     let start = Instant::now();
     for step in 0..STEPS {
-        let (loss, scores) = circuit(&net, &params, data);
+        let (loss, scores) = margin_loss(&mlp, data, ALPHA).unwrap();
         loss.backward();
         sgd(&params, step);
         loss_value = loss.data();
-        acc = accuracy(scores.iter().map(Value::data), &data.y);
+        acc = accuracy(scores.iter().map(Value::data), &data.labels);
         if step == 0 {
             nodes = loss.trace().rows().len();
         }
@@ -164,11 +106,11 @@ pub fn circuitgrad(data: &Moons, init: &[f64]) -> Run {
 }
 
 /// The same loop through a tape: the circuit is built and compiled once (timed, too), then replayed.
-pub fn circuitgrad_replay(data: &Moons, init: &[f64]) -> Run {
-    let params: Vec<Value> = init.iter().map(|&p| Value::new(p)).collect();
-    let net = layers(&params);
+pub fn circuitgrad_replay(data: &Moons, seed: u64) -> Run {
+    let mlp = Mlp::new(2, &SIZES, seed);
+    let params = mlp.parameters();
     let start = Instant::now();
-    let (loss, scores) = circuit(&net, &params, data);
+    let (loss, scores) = margin_loss(&mlp, data, ALPHA).unwrap();
     let mut tape = loss.compile();
     let at: Vec<usize> = scores.iter().map(|s| tape.index_of(s).unwrap()).collect();
     drop((loss, scores));
@@ -177,7 +119,7 @@ pub fn circuitgrad_replay(data: &Moons, init: &[f64]) -> Run {
         loss_value = tape.forward();
         tape.backward();
         sgd(&params, step);
-        acc = accuracy(at.iter().map(|&i| tape.value(i).unwrap()), &data.y);
+        acc = accuracy(at.iter().map(|&i| tape.value(i).unwrap()), &data.labels);
     }
     Run {
         ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
@@ -190,15 +132,15 @@ pub fn circuitgrad_replay(data: &Moons, init: &[f64]) -> Run {
 pub fn floor(data: &Moons, init: &[f64]) -> Run {
     let mut params = init.to_vec();
     let mut tape = floor::Tape::new();
-    let n = data.y.len() as f64;
+    let n = data.labels.len() as f64;
     let (mut loss_value, mut acc, mut nodes) = (0.0, 0.0, 0);
     let start = Instant::now();
     for step in 0..STEPS {
         tape.clear();
         let ids: Vec<u32> = params.iter().map(|&p| tape.leaf(p)).collect();
         let net = layers(&ids);
-        let mut scores = Vec::with_capacity(data.x.len());
-        for &[x0, x1] in &data.x {
+        let mut scores = Vec::with_capacity(data.xy.len());
+        for &[x0, x1] in &data.xy {
             let mut h = vec![tape.leaf(x0), tape.leaf(x1)];
             for (depth, layer) in net.iter().enumerate() {
                 let last = depth == SIZES.len() - 1;
@@ -217,7 +159,7 @@ pub fn floor(data: &Moons, init: &[f64]) -> Run {
             scores.push(h[0]);
         }
         let mut margins = None;
-        for (&s, &y) in scores.iter().zip(&data.y) {
+        for (&s, &y) in scores.iter().zip(&data.labels) {
             let minus_y = tape.leaf(-y);
             let ys = tape.mul(minus_y, s);
             let one = tape.leaf(1.0);
@@ -232,7 +174,7 @@ pub fn floor(data: &Moons, init: &[f64]) -> Run {
         }
         let inv_n = tape.leaf(1.0 / n);
         let data_loss = tape.mul(margins.unwrap(), inv_n);
-        let alpha = tape.leaf(1e-4);
+        let alpha = tape.leaf(ALPHA);
         let reg_loss = tape.mul(reg.unwrap(), alpha);
         let loss = tape.add(data_loss, reg_loss);
         tape.backward(loss);
@@ -241,7 +183,7 @@ pub fn floor(data: &Moons, init: &[f64]) -> Run {
             *p -= lr * tape.grad[id as usize];
         }
         loss_value = tape.val[loss as usize];
-        acc = accuracy(scores.iter().map(|&s| tape.val[s as usize]), &data.y);
+        acc = accuracy(scores.iter().map(|&s| tape.val[s as usize]), &data.labels);
         nodes = tape.len();
     }
     Run {
@@ -255,7 +197,7 @@ pub fn floor(data: &Moons, init: &[f64]) -> Run {
 pub fn reverse(data: &Moons, init: &[f64]) -> Run {
     use reverse::{Gradient, Tape, Var};
     let mut params = init.to_vec();
-    let n = data.y.len() as f64;
+    let n = data.labels.len() as f64;
     let (mut loss_value, mut acc, mut nodes) = (0.0, 0.0, 0);
     // reverse has no ReLU: relu(v) = (v + |v|) / 2.
     fn relu<'a>(v: Var<'a>) -> Var<'a> {
@@ -266,8 +208,8 @@ pub fn reverse(data: &Moons, init: &[f64]) -> Run {
         let tape = Tape::new();
         let vars = tape.add_vars(&params);
         let net = layers(&vars);
-        let mut scores = Vec::with_capacity(data.x.len());
-        for &[x0, x1] in &data.x {
+        let mut scores = Vec::with_capacity(data.xy.len());
+        for &[x0, x1] in &data.xy {
             let mut h: Vec<Var> = net[0]
                 .iter()
                 .map(|(w, b)| relu(*b + w[0] * x0 + w[1] * x1))
@@ -286,19 +228,19 @@ pub fn reverse(data: &Moons, init: &[f64]) -> Run {
         }
         let margins = scores
             .iter()
-            .zip(&data.y)
+            .zip(&data.labels)
             .map(|(&s, &y)| relu(1.0 - s * y))
             .reduce(|a, b| a + b)
             .unwrap();
         let reg = vars.iter().map(|&p| p * p).reduce(|a, b| a + b).unwrap();
-        let loss = margins * (1.0 / n) + reg * 1e-4;
+        let loss = margins * (1.0 / n) + reg * ALPHA;
         let grads = loss.grad().wrt(&vars);
         let lr = learning_rate(step);
         for (p, g) in params.iter_mut().zip(grads) {
             *p -= lr * g;
         }
         loss_value = loss.val();
-        acc = accuracy(scores.iter().map(Var::val), &data.y);
+        acc = accuracy(scores.iter().map(Var::val), &data.labels);
         nodes = tape.len();
     }
     Run {
@@ -318,18 +260,18 @@ pub fn micro_grad(data: &Moons, init: &[f64]) -> Run {
     for (p, &v) in params.iter().zip(init) {
         p.set_data(v);
     }
-    let n = data.y.len() as f64;
+    let n = data.labels.len() as f64;
     let (mut loss_value, mut acc) = (0.0, 0.0);
     let start = Instant::now();
     for step in 0..STEPS {
         let scores: Vec<Var> = data
-            .x
+            .xy
             .iter()
             .map(|&[x0, x1]| model.forward_scalar(&[Var::new(x0), Var::new(x1)]))
             .collect();
         let margins = scores
             .iter()
-            .zip(&data.y)
+            .zip(&data.labels)
             .map(|(s, &y)| Var::new(1.0).sub(&s.mul(&Var::new(y))).relu())
             .reduce(|a, b| a.add(&b))
             .unwrap();
@@ -340,7 +282,7 @@ pub fn micro_grad(data: &Moons, init: &[f64]) -> Run {
             .unwrap();
         let loss = margins
             .mul(&Var::new(1.0 / n))
-            .add(&reg.mul(&Var::new(1e-4)));
+            .add(&reg.mul(&Var::new(ALPHA)));
         model.zero_grad();
         Var::backward(&loss);
         let lr = learning_rate(step);
@@ -348,7 +290,7 @@ pub fn micro_grad(data: &Moons, init: &[f64]) -> Run {
             p.set_data(p.data_of() - lr * p.grad_of());
         }
         loss_value = loss.data_of();
-        acc = accuracy(scores.iter().map(Var::data_of), &data.y);
+        acc = accuracy(scores.iter().map(Var::data_of), &data.labels);
     }
     Run {
         ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,

@@ -1,0 +1,297 @@
+//! # micrograd's moons demo
+//!
+//! An MLP with two hidden layers of 16 ReLU neurons learns to separate the two moons: 100 points,
+//! full batch, micrograd's loss (mean hinge loss plus 1e-4 times the sum of squared parameters),
+//! 100 steps of SGD with the learning rate falling from 1.0 to 0.1.
+//!
+//! ```text
+//! cargo run --release --example moons                     # the dynamic engine
+//! cargo run --release --example moons -- --replay         # the same steps through a compiled tape
+//! cargo run --release --example moons -- --out pictures   # where the two SVG plots go
+//! ```
+//!
+//! It writes `moons_boundary.svg` (the decision boundary, with the points over it) and
+//! `moons_loss.svg` (loss and accuracy per step), under `target/moons` unless `--out` says where.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use circuitgrad::data::{self, Points};
+use circuitgrad::nn::{Mlp, accuracy, margin_loss};
+use plotters::prelude::*;
+
+const USAGE: &str = "usage: moons [--replay] [--steps N] [--out DIR]";
+const ALPHA: f64 = 1e-4;
+
+struct Args {
+    replay: bool,
+    steps: usize,
+    out: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        replay: false,
+        steps: 100,
+        out: PathBuf::from("target/moons"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--replay" => args.replay = true,
+            "--steps" => {
+                let n = it.next().ok_or("--steps needs a number")?;
+                args.steps = n
+                    .parse()
+                    .map_err(|_| format!("--steps takes a whole number, not `{n}`"))?;
+            }
+            "--out" => args.out = it.next().ok_or("--out needs a directory")?.into(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(args)
+}
+
+/// One step's numbers.
+struct Step {
+    loss: f64,
+    accuracy: f64,
+}
+
+fn learning_rate(k: usize) -> f64 {
+    1.0 - 0.9 * k as f64 / 100.0
+}
+
+fn sgd(mlp: &Mlp, k: usize) {
+    let lr = learning_rate(k);
+    for p in mlp.parameters() {
+        p.set_data(p.data() - lr * p.grad());
+    }
+}
+
+/// The dynamic engine: build the circuit, backpropagate (which clears every grad below the loss
+/// first), step, and let the circuit drop, every step.
+fn train(mlp: &Mlp, points: &Points, steps: usize) -> Vec<Step> {
+    (0..steps)
+        .map(|k| {
+            let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
+            loss.backward();
+            sgd(mlp, k);
+            Step {
+                loss: loss.data(),
+                accuracy: accuracy(scores.iter().map(|s| s.data()), &points.labels),
+            }
+        })
+        .collect()
+}
+
+/// The same steps through a tape: build and compile the circuit once, then replay it.
+fn train_replayed(mlp: &Mlp, points: &Points, steps: usize) -> Vec<Step> {
+    let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
+    let mut tape = loss.compile();
+    let at: Vec<usize> = scores.iter().filter_map(|s| tape.index_of(s)).collect();
+    (0..steps)
+        .map(|k| {
+            let loss = tape.forward();
+            tape.backward();
+            sgd(mlp, k);
+            Step {
+                loss,
+                accuracy: accuracy(at.iter().filter_map(|&i| tape.value(i)), &points.labels),
+            }
+        })
+        .collect()
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("error: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let points = data::moons();
+    let mlp = Mlp::new(2, &[16, 16, 1], 42);
+    println!(">>> mlp = Mlp::new(2, &[16, 16, 1], 42)\n{mlp}");
+    println!(
+        "{} parameters, {} points\n",
+        mlp.parameters().len(),
+        points.len()
+    );
+
+    let mode = if args.replay {
+        "a replayed tape"
+    } else {
+        "the dynamic engine"
+    };
+    println!("training {} steps with {mode}:", args.steps);
+    let start = Instant::now();
+    let history = match args.replay {
+        true => train_replayed(&mlp, &points, args.steps),
+        false => train(&mlp, &points, args.steps),
+    };
+    let elapsed = start.elapsed();
+    for (k, step) in history.iter().enumerate() {
+        println!(
+            "step {k:3} loss {:.6} accuracy {:.2}",
+            step.loss, step.accuracy
+        );
+    }
+    let per_step = elapsed.as_secs_f64() * 1e3 / args.steps.max(1) as f64;
+    println!("\n{per_step:.3} ms per step");
+
+    match plot(&mlp, &points, &history, &args.out) {
+        Ok(paths) => paths.iter().for_each(|p| println!("wrote {}", p.display())),
+        Err(e) => {
+            eprintln!(
+                "error: could not write the plots to {}: {e}",
+                args.out.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let last = history
+        .last()
+        .map_or((f64::NAN, f64::NAN), |s| (s.loss, s.accuracy));
+    println!(
+        "final: steps={} loss={} accuracy={}",
+        history.len(),
+        last.0,
+        last.1
+    );
+    ExitCode::SUCCESS
+}
+
+type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn plot(
+    mlp: &Mlp,
+    points: &Points,
+    history: &[Step],
+    out: &std::path::Path,
+) -> Fallible<Vec<PathBuf>> {
+    std::fs::create_dir_all(out)?;
+    let boundary = out.join("moons_boundary.svg");
+    let curves = out.join("moons_loss.svg");
+    plot_boundary(mlp, points, &boundary, history.len())?;
+    plot_history(history, &curves)?;
+    Ok(vec![boundary, curves])
+}
+
+const BLUE: RGBColor = RGBColor(40, 90, 200);
+const RED: RGBColor = RGBColor(210, 60, 50);
+
+/// The sign of the MLP's score over a grid (a filled contour at 0), with the points over it.
+fn plot_boundary(mlp: &Mlp, points: &Points, path: &std::path::Path, steps: usize) -> Fallible<()> {
+    let (x0, x1, y0, y1) = (-1.6, 2.6, -1.0, 1.5);
+    let root = SVGBackend::new(path, (720, 480)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("decision boundary after {steps} steps"),
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(44)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc("x")
+        .y_desc("y")
+        .disable_mesh()
+        .draw()?;
+    // Each column of the grid, as runs of cells on the same side of the boundary: one rectangle a
+    // run keeps the file small.
+    let (nx, ny) = (210, 125);
+    let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
+    let positive = |i: usize, j: usize| {
+        let (x, y) = (x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
+        mlp.eval(&[x, y]).is_ok_and(|score| score[0] > 0.0)
+    };
+    let mut cells = Vec::new();
+    for i in 0..nx {
+        let mut start = 0;
+        for j in 1..=ny {
+            if j == ny || positive(i, j) != positive(i, start) {
+                let color = if positive(i, start) {
+                    BLUE.mix(0.18)
+                } else {
+                    RED.mix(0.18)
+                };
+                let (x, y) = (x0 + i as f64 * dx, y0 + start as f64 * dy);
+                cells.push(Rectangle::new(
+                    [(x, y), (x + dx, y0 + j as f64 * dy)],
+                    color.filled(),
+                ));
+                start = j;
+            }
+        }
+    }
+    chart.draw_series(cells)?;
+    for (label, color, name) in [(1.0, BLUE, "label +1"), (-1.0, RED, "label -1")] {
+        let xy = points
+            .xy
+            .iter()
+            .zip(&points.labels)
+            .filter(|(_, y)| **y == label);
+        chart
+            .draw_series(xy.map(|(p, _)| Circle::new((p[0], p[1]), 4, color.filled())))?
+            .label(name)
+            .legend(move |(x, y)| Circle::new((x, y), 4, color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Loss (left axis) and accuracy (right axis) per step.
+fn plot_history(history: &[Step], path: &std::path::Path) -> Fallible<()> {
+    let root = SVGBackend::new(path, (720, 420)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let max_loss = history.iter().map(|s| s.loss).fold(0.0, f64::max) * 1.05;
+    let steps = history.len().max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .caption("training", ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(50)
+        .right_y_label_area_size(50)
+        .build_cartesian_2d(0..steps, 0.0..max_loss.max(1e-9))?
+        .set_secondary_coord(0..steps, 0.0..1.05);
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_desc("loss")
+        .draw()?;
+    chart.configure_secondary_axes().y_desc("accuracy").draw()?;
+    chart
+        .draw_series(LineSeries::new(
+            history.iter().enumerate().map(|(k, s)| (k, s.loss)),
+            RED.stroke_width(2),
+        ))?
+        .label("loss")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RED.stroke_width(2)));
+    chart
+        .draw_secondary_series(LineSeries::new(
+            history.iter().enumerate().map(|(k, s)| (k, s.accuracy)),
+            BLUE.stroke_width(2),
+        ))?
+        .label("accuracy")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLUE.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::MiddleRight)
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
