@@ -38,6 +38,7 @@
 //!   two-moons set and a reader for labelled points.
 //! - [`draw`]: pictures of circuits, [`Value::to_dot`] and (feature `svg`, on by default)
 //!   `Value::to_svg`, laid out by the crate itself.
+//! - [`script`]: the REPL's parser and session (`cargo run --example repl`).
 //! - [`Tape`]: a circuit recorded once ([`Value::compile`]) and replayed at flat-array speed, for
 //!   training loops that rebuild the same circuit every step.
 //!
@@ -66,6 +67,7 @@ pub mod nn;
 mod operators;
 mod ops;
 mod rng;
+pub mod script;
 pub mod tape;
 mod trace;
 mod value;

@@ -1,0 +1,303 @@
+//! A REPL's brain: type a circuit line by line, backpropagate, look at it.
+//!
+//! [`Session::run`] takes one line and answers with text to print (or nothing, or "quit"); the
+//! REPL example (`cargo run --example repl`) is a thin loop around it. Every line either runs
+//! completely or fails with a [`ScriptError`] and changes no binding.
+//!
+//! ```
+//! use circuitgrad::script::{Reply, Session};
+//!
+//! let mut s = Session::new();
+//! for line in ["x = -2", "y = 5", "z = -4", "q = x + y", "f = q * z"] {
+//!     assert_eq!(s.run(line)?, Reply::Nothing);
+//! }
+//! assert_eq!(s.run("f")?, Reply::Text("-12".into()));
+//! let Reply::Text(grads) = s.run(":backward f")? else { panic!() };
+//! assert_eq!(grads, "x.grad = -4\ny.grad = -4\nz.grad = 3\nq.grad = -4\nf.grad = 1");
+//! # Ok::<(), circuitgrad::script::ScriptError>(())
+//! ```
+
+mod error;
+mod parser;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use itertools::Itertools;
+
+pub use error::ScriptError;
+use error::{COMMANDS, FUNCTIONS};
+use parser::{FUNCTION_NAMES, MAX_DEPTH, Operand, Parser};
+
+use crate::Value;
+use crate::backward::topological_order;
+
+/// The longest line a session takes, in bytes.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// What a line asks to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Nothing to print (a binding, a blank line, a comment).
+    Nothing,
+    /// Text to print (no trailing newline).
+    Text(String),
+    /// Stop, with this exit code.
+    Quit(u8),
+}
+
+/// The names bound so far, in the order they were first bound.
+#[derive(Default)]
+pub struct Session {
+    names: Vec<String>,
+    values: Vec<Value>,
+    index: HashMap<String, usize>,
+}
+
+impl Session {
+    /// An empty session.
+    ///
+    /// ```
+    /// use circuitgrad::script::Session;
+    /// assert_eq!(Session::new().names().count(), 0);
+    /// ```
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The value bound to `name`.
+    ///
+    /// ```
+    /// use circuitgrad::script::Session;
+    /// let mut s = Session::new();
+    /// s.run("x = 3")?;
+    /// assert_eq!(s.get("x").map(|x| x.data()), Some(3.0));
+    /// # Ok::<(), circuitgrad::script::ScriptError>(())
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.index.get(name).map(|&i| &self.values[i])
+    }
+
+    /// The bound names, in the order they were first bound.
+    ///
+    /// ```
+    /// use circuitgrad::script::Session;
+    /// let mut s = Session::new();
+    /// s.run("b = 1")?;
+    /// s.run("a = b * 2")?;
+    /// assert_eq!(s.names().collect::<Vec<_>>(), ["b", "a"]);
+    /// # Ok::<(), circuitgrad::script::ScriptError>(())
+    /// ```
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(String::as_str)
+    }
+
+    /// Runs one line: `NAME = EXPR`, a bare `EXPR` (its value is the reply), a `:command`, a
+    /// `# comment` or a blank line.
+    ///
+    /// # Errors
+    /// A [`ScriptError`] that says what was wrong and what is allowed; no binding changes.
+    ///
+    /// ```
+    /// use circuitgrad::script::{Reply, Session};
+    /// let mut s = Session::new();
+    /// s.run("x = 3")?;
+    /// assert_eq!(s.run("x^2 + 1")?, Reply::Text("10".into()));
+    /// assert!(s.run("x +").is_err());
+    /// assert_eq!(s.run(":quit")?, Reply::Quit(0));
+    /// # Ok::<(), circuitgrad::script::ScriptError>(())
+    /// ```
+    pub fn run(&mut self, line: &str) -> Result<Reply, ScriptError> {
+        if line.len() > MAX_LINE {
+            return Err(ScriptError::TooLong {
+                bytes: line.len(),
+                limit: MAX_LINE,
+            });
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return Ok(Reply::Nothing);
+        }
+        if let Some(command) = trimmed.strip_prefix(':') {
+            return self.command(command);
+        }
+        let lookup = |name: &str| self.get(name).cloned();
+        let bound = || self.names.clone();
+        let mut parser = Parser::new(line, &lookup, &bound);
+        let target = parser.assignment_target();
+        if let Some(name) = target
+            .as_ref()
+            .filter(|n| FUNCTION_NAMES.iter().any(|(f, _)| f == n))
+        {
+            return Err(ScriptError::ReservedName { name: name.clone() });
+        }
+        let value = parser.expression()?;
+        match target {
+            None => Ok(Reply::Text(match value {
+                Operand::Const(c) => c.to_string(),
+                Operand::Node(v) => v.data().to_string(),
+            })),
+            Some(name) => {
+                let value = value.into_value();
+                if value.label().is_none() {
+                    value.set_label(&name);
+                }
+                self.bind(name, value);
+                Ok(Reply::Nothing)
+            }
+        }
+    }
+
+    fn bind(&mut self, name: String, value: Value) {
+        match self.index.get(&name) {
+            Some(&i) => self.values[i] = value,
+            None => {
+                self.index.insert(name.clone(), self.names.len());
+                self.names.push(name);
+                self.values.push(value);
+            }
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Result<&Value, ScriptError> {
+        self.get(name).ok_or_else(|| ScriptError::UnknownName {
+            name: name.to_string(),
+            column: 0,
+            bound: self.names.clone(),
+        })
+    }
+
+    fn command(&mut self, command: &str) -> Result<Reply, ScriptError> {
+        let mut words = command.split_whitespace();
+        let verb = words.next().unwrap_or("");
+        let args: Vec<&str> = words.collect();
+        let one_name = |usage: &'static str| match args[..] {
+            [name] => Ok(name),
+            _ => Err(ScriptError::Usage { usage }),
+        };
+        match verb {
+            "backward" | "b" => {
+                let name = one_name(":backward NAME (backpropagate from NAME)")?;
+                let root = self.lookup(name)?.clone();
+                root.backward();
+                Ok(Reply::Text(self.grads_below(&root)))
+            }
+            "grad" | "g" => {
+                let name = one_name(":grad NAME")?;
+                Ok(Reply::Text(format!(
+                    "{name}.grad = {}",
+                    self.lookup(name)?.grad()
+                )))
+            }
+            "trace" | "t" => {
+                let name = one_name(":trace NAME")?;
+                let trace = self.lookup(name)?.trace().to_string();
+                Ok(Reply::Text(trace.trim_end().to_string()))
+            }
+            "draw" | "d" => {
+                // The file is the rest of the line after the name, so it may hold spaces.
+                let rest = command[verb.len()..].trim();
+                match rest.split_once(char::is_whitespace) {
+                    Some((name, file)) => self.draw(name, file.trim()),
+                    None => Err(ScriptError::Usage {
+                        usage: ":draw NAME FILE (FILE.svg for a picture, FILE.dot for Graphviz)",
+                    }),
+                }
+            }
+            "vars" | "v" if args.is_empty() => Ok(Reply::Text(self.vars())),
+            "help" | "h" | "?" if args.is_empty() => Ok(Reply::Text(help())),
+            "quit" | "q" | "exit" => match args[..] {
+                [] => Ok(Reply::Quit(0)),
+                [code] => code
+                    .parse()
+                    .map(Reply::Quit)
+                    .map_err(|_| ScriptError::Usage {
+                        usage: ":quit [CODE] (CODE a whole number from 0 to 255)",
+                    }),
+                _ => Err(ScriptError::Usage {
+                    usage: ":quit [CODE]",
+                }),
+            },
+            "vars" | "v" => Err(ScriptError::Usage { usage: ":vars" }),
+            "help" | "h" | "?" => Err(ScriptError::Usage { usage: ":help" }),
+            _ => Err(ScriptError::UnknownCommand {
+                command: format!(":{verb}"),
+            }),
+        }
+    }
+
+    /// `NAME.grad = VALUE` for every bound name whose node is in the circuit below `root`.
+    fn grads_below(&self, root: &Value) -> String {
+        let below: HashSet<_> = topological_order(root)
+            .iter()
+            .map(|v| Rc::as_ptr(&v.0))
+            .collect();
+        self.names
+            .iter()
+            .zip(&self.values)
+            .filter(|(_, v)| below.contains(&Rc::as_ptr(&v.0)))
+            .map(|(name, v)| format!("{name}.grad = {}", v.grad()))
+            .join("\n")
+    }
+
+    fn vars(&self) -> String {
+        if self.names.is_empty() {
+            return "no names are bound yet (bind one with NAME = EXPR)".into();
+        }
+        self.names
+            .iter()
+            .zip(&self.values)
+            .map(|(name, v)| format!("{name} = {}  (grad {})", v.data(), v.grad()))
+            .join("\n")
+    }
+
+    fn draw(&self, name: &str, file: &str) -> Result<Reply, ScriptError> {
+        let value = self.lookup(name)?;
+        let text = if file.ends_with(".dot") {
+            value.to_dot()
+        } else {
+            #[cfg(feature = "svg")]
+            {
+                value.to_svg()
+            }
+            #[cfg(not(feature = "svg"))]
+            {
+                return Err(ScriptError::Usage {
+                    usage: ":draw NAME FILE.dot (SVG pictures need the crate's `svg` feature)",
+                });
+            }
+        }
+        .map_err(ScriptError::Draw)?;
+        std::fs::write(file, text).map_err(|e| ScriptError::Io {
+            path: file.to_string(),
+            message: e.to_string(),
+        })?;
+        Ok(Reply::Text(format!("wrote {file}")))
+    }
+}
+
+/// The text of `:help`.
+fn help() -> String {
+    format!(
+        "\
+NAME = EXPR    bind NAME to the value of EXPR (a node of a circuit)
+EXPR           print the value of EXPR
+# ...          a comment
+
+Expressions: numbers (3, -2.5, 1e-3), names, + - * /, unary -, x^2 or x**2 (a number
+exponent; one power per level, so write (a^b)^c), parentheses, and the functions
+{FUNCTIONS}. A name used twice is the same node: s = x * x gives x the gradient 2x.
+
+Commands: {COMMANDS}
+  :backward NAME  backpropagate from NAME; print the grad of every bound name below it
+  :grad NAME      print NAME's grad          :trace NAME   every node below NAME
+  :draw NAME FILE write NAME's circuit (FILE.svg a picture, FILE.dot Graphviz)
+  :vars           every binding              :quit [CODE]  stop (also at end of input)
+
+Rebinding: NAME = EXPR makes a new node, as in Python. Circuits already built from the old
+NAME keep the old node and its value; rebuild them (e.g. f = q * z again) to use the new one.
+
+Numbers are IEEE-754 doubles: 1e999 is inf, ln(-1) is NaN, 1/0 is inf, and they propagate.
+Limits: lines of {MAX_LINE} bytes, nesting {MAX_DEPTH} levels deep."
+    )
+}

@@ -1,0 +1,402 @@
+//! The expression language, parsed and evaluated in one pass.
+//!
+//! ```text
+//! expr    := term (("+" | "-") term)*
+//! term    := unary (("*" | "/") unary)*
+//! unary   := "-" unary | power
+//! power   := atom (("^" | "**") exponent)?        -- one power; chain them with parentheses
+//! exponent:= "-"? NUMBER | "(" "-"? NUMBER ")"
+//! atom    := NUMBER | NAME | FUNCTION "(" expr ("," expr)* ")" | "(" expr ")"
+//! ```
+//!
+//! There is no syntax tree: each rule returns its value at once, either a plain number (constant
+//! sub-expressions fold, as a calculator would) or a node of a circuit. So a 30,000-term sum is a
+//! loop, never a 30,000-deep tree; the only recursion is nesting, and it stops at `MAX_DEPTH`.
+
+use crate::Value;
+use crate::local;
+
+use super::ScriptError;
+
+/// The deepest nesting of parentheses, minus signs and calls a line may have.
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// The value of a sub-expression: a constant, or a node of a circuit.
+pub(crate) enum Operand {
+    Const(f64),
+    Node(Value),
+}
+
+impl Operand {
+    /// As a node: a constant becomes a leaf.
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Operand::Const(c) => Value::new(c),
+            Operand::Node(v) => v,
+        }
+    }
+}
+
+const OPERAND: &str = "a number, a name, `-`, a function call or `(`";
+const OPERATOR: &str = "an operator (+ - * / ^) or the end of the line";
+
+/// The functions, with their number of arguments.
+pub(crate) const FUNCTION_NAMES: [(&str, usize); 6] = [
+    ("exp", 1),
+    ("ln", 1),
+    ("tanh", 1),
+    ("sigmoid", 1),
+    ("relu", 1),
+    ("max", 2),
+];
+
+pub(crate) struct Parser<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    lookup: &'a dyn Fn(&str) -> Option<Value>,
+    bound: &'a dyn Fn() -> Vec<String>,
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(
+        text: &str,
+        lookup: &'a dyn Fn(&str) -> Option<Value>,
+        bound: &'a dyn Fn() -> Vec<String>,
+    ) -> Parser<'a> {
+        Parser {
+            chars: text.chars().collect(),
+            pos: 0,
+            lookup,
+            bound,
+        }
+    }
+
+    /// If the line starts `NAME =` (and not `NAME ==`), consumes it and returns NAME; otherwise
+    /// leaves the position where it was.
+    pub(crate) fn assignment_target(&mut self) -> Option<String> {
+        let start = self.pos;
+        self.skip_space();
+        if self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
+            let name = self.name();
+            if self.eat('=') && self.peek() != Some('=') {
+                return Some(name);
+            }
+        }
+        self.pos = start;
+        None
+    }
+
+    /// Parses the rest of the text as one expression.
+    pub(crate) fn expression(mut self) -> Result<Operand, ScriptError> {
+        let value = self.expr(0)?;
+        self.skip_space();
+        match self.peek() {
+            None => Ok(value),
+            Some(_) => Err(self.unexpected(OPERATOR)),
+        }
+    }
+
+    /// The column (from 1) of the next character.
+    pub(crate) fn column(&self) -> usize {
+        self.pos + 1
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+
+    /// Skips spaces, then takes `c` if it is next.
+    fn eat(&mut self, c: char) -> bool {
+        self.skip_space();
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn unexpected(&self, expected: &str) -> ScriptError {
+        let found = match self.peek() {
+            None => "the end of the line".to_string(),
+            Some(c) => format!("`{c}`"),
+        };
+        ScriptError::Syntax {
+            column: self.column(),
+            expected: expected.to_string(),
+            found,
+        }
+    }
+
+    fn deeper(&self, depth: usize) -> Result<usize, ScriptError> {
+        if depth >= MAX_DEPTH {
+            return Err(ScriptError::TooDeep {
+                column: self.column(),
+                limit: MAX_DEPTH,
+            });
+        }
+        Ok(depth + 1)
+    }
+
+    fn expr(&mut self, depth: usize) -> Result<Operand, ScriptError> {
+        let mut value = self.term(depth)?;
+        loop {
+            let op = if self.eat('+') {
+                '+'
+            } else if self.eat('-') {
+                '-'
+            } else {
+                return Ok(value);
+            };
+            let rhs = self.term(depth)?;
+            value = binary(op, value, rhs);
+        }
+    }
+
+    fn term(&mut self, depth: usize) -> Result<Operand, ScriptError> {
+        let mut value = self.unary(depth)?;
+        loop {
+            self.skip_space();
+            let op = match (self.peek(), self.chars.get(self.pos + 1)) {
+                (Some('*'), Some('*')) => return Ok(value), // `**` is a power, handled below
+                (Some('*'), _) => '*',
+                (Some('/'), _) => '/',
+                _ => return Ok(value),
+            };
+            self.pos += 1;
+            let rhs = self.unary(depth)?;
+            value = binary(op, value, rhs);
+        }
+    }
+
+    fn unary(&mut self, depth: usize) -> Result<Operand, ScriptError> {
+        if self.eat('-') {
+            let depth = self.deeper(depth)?;
+            return Ok(match self.unary(depth)? {
+                Operand::Const(c) => Operand::Const(local::neg(c)),
+                Operand::Node(v) => Operand::Node(-v),
+            });
+        }
+        self.power(depth)
+    }
+
+    /// `^` or `**`, if next (consumed).
+    fn power_sign(&mut self) -> bool {
+        self.skip_space();
+        match (self.peek(), self.chars.get(self.pos + 1)) {
+            (Some('^'), _) => {
+                self.pos += 1;
+                true
+            }
+            (Some('*'), Some('*')) => {
+                self.pos += 2;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn power(&mut self, depth: usize) -> Result<Operand, ScriptError> {
+        let base = self.atom(depth)?;
+        if !self.power_sign() {
+            return Ok(base);
+        }
+        let n = self.exponent()?;
+        if self.power_sign() {
+            self.pos -= 1;
+            return Err(self
+                .unexpected("one power only: write (a^b)^c, since a^b^c could be read two ways"));
+        }
+        Ok(match base {
+            Operand::Const(c) => Operand::Const(local::pow(c, n)),
+            Operand::Node(v) => Operand::Node(v.pow(n)),
+        })
+    }
+
+    fn exponent(&mut self) -> Result<f64, ScriptError> {
+        const EXPONENT: &str = "a number after `^` (a power takes a number exponent)";
+        let parenthesized = self.eat('(');
+        let negative = self.eat('-');
+        self.skip_space();
+        let n = match self.peek() {
+            Some(c) if c.is_ascii_digit() || c == '.' => self.number()?,
+            _ => return Err(self.unexpected(EXPONENT)),
+        };
+        if parenthesized && !self.eat(')') {
+            return Err(self.unexpected("`)`"));
+        }
+        Ok(if negative { -n } else { n })
+    }
+
+    fn number(&mut self) -> Result<f64, ScriptError> {
+        let start = self.pos;
+        let digits = |p: &mut Parser| {
+            let from = p.pos;
+            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                p.pos += 1;
+            }
+            p.pos > from
+        };
+        let mut any = digits(self);
+        if self.peek() == Some('.') {
+            self.pos += 1;
+            any |= digits(self);
+        }
+        if !any {
+            return Err(self.unexpected("digits"));
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some('+' | '-')) {
+                self.pos += 1;
+            }
+            if !digits(self) {
+                return Err(self.unexpected("the digits of the exponent (as in 1e-3)"));
+            }
+        }
+        let text: String = self.chars[start..self.pos].iter().collect();
+        // Every text matched above is a valid f64 literal; past the range it is inf (IEEE-754).
+        text.parse().map_err(|_| ScriptError::Syntax {
+            column: start + 1,
+            expected: "a number".into(),
+            found: format!("`{text}`"),
+        })
+    }
+
+    fn name(&mut self) -> String {
+        let start = self.pos;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            self.pos += 1;
+        }
+        self.chars[start..self.pos].iter().collect()
+    }
+
+    fn atom(&mut self, depth: usize) -> Result<Operand, ScriptError> {
+        self.skip_space();
+        match self.peek() {
+            Some(c) if c.is_ascii_digit() || c == '.' => Ok(Operand::Const(self.number()?)),
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                let column = self.column();
+                let name = self.name();
+                self.skip_space();
+                if self.peek() == Some('(') {
+                    return self.call(&name, column, depth);
+                }
+                match (self.lookup)(&name) {
+                    Some(v) => Ok(Operand::Node(v)),
+                    None => Err(ScriptError::UnknownName {
+                        name,
+                        column,
+                        bound: (self.bound)(),
+                    }),
+                }
+            }
+            Some('(') => {
+                let depth = self.deeper(depth)?;
+                self.pos += 1;
+                let value = self.expr(depth)?;
+                if !self.eat(')') {
+                    return Err(self.unexpected("`)` or an operator (+ - * / ^)"));
+                }
+                Ok(value)
+            }
+            _ => Err(self.unexpected(OPERAND)),
+        }
+    }
+
+    fn call(&mut self, name: &str, column: usize, depth: usize) -> Result<Operand, ScriptError> {
+        let Some(&(_, arity)) = FUNCTION_NAMES.iter().find(|(f, _)| *f == name) else {
+            return Err(ScriptError::UnknownFunction {
+                name: name.to_string(),
+                column,
+            });
+        };
+        let depth = self.deeper(depth)?;
+        self.pos += 1; // `(`
+        let mut args = vec![self.expr(depth)?];
+        while self.eat(',') {
+            args.push(self.expr(depth)?);
+        }
+        if !self.eat(')') {
+            return Err(self.unexpected("`,` or `)`"));
+        }
+        if args.len() != arity {
+            return Err(ScriptError::Syntax {
+                column,
+                expected: format!(
+                    "{arity} argument{} for {name}",
+                    if arity == 1 { "" } else { "s" }
+                ),
+                found: format!("{}", args.len()),
+            });
+        }
+        let mut args = args.into_iter();
+        let x = args.next().expect("arity checked");
+        Ok(match (name, x) {
+            ("max", a) => {
+                let b = args.next().expect("arity checked");
+                match (a, b) {
+                    (Operand::Const(a), Operand::Const(b)) => Operand::Const(local::max(a, b)),
+                    (a, b) => Operand::Node(a.into_value().max(&b.into_value())),
+                }
+            }
+            (f, Operand::Const(c)) => Operand::Const(match f {
+                "exp" => local::exp(c),
+                "ln" => local::ln(c),
+                "tanh" => local::tanh(c),
+                "sigmoid" => local::sigmoid(c),
+                _ => local::relu(c),
+            }),
+            (f, Operand::Node(v)) => Operand::Node(match f {
+                "exp" => v.exp(),
+                "ln" => v.ln(),
+                "tanh" => v.tanh(),
+                "sigmoid" => v.sigmoid(),
+                _ => v.relu(),
+            }),
+        })
+    }
+}
+
+/// `a op b` for `op` in `+ - * /`: constants fold, anything else builds a node.
+fn binary(op: char, a: Operand, b: Operand) -> Operand {
+    use Operand::{Const, Node};
+    match (a, b) {
+        (Const(x), Const(y)) => Const(match op {
+            '+' => local::add(x, y),
+            '-' => local::sub(x, y),
+            '*' => local::mul(x, y),
+            _ => local::div(x, y),
+        }),
+        (Node(x), Const(y)) => Node(match op {
+            '+' => x + y,
+            '-' => x - y,
+            '*' => x * y,
+            _ => x / y,
+        }),
+        (Const(x), Node(y)) => Node(match op {
+            '+' => x + y,
+            '-' => x - y,
+            '*' => x * y,
+            _ => x / y,
+        }),
+        (Node(x), Node(y)) => Node(match op {
+            '+' => x + y,
+            '-' => x - y,
+            '*' => x * y,
+            _ => x / y,
+        }),
+    }
+}

@@ -1,0 +1,105 @@
+//! The REPL example as a person uses it: a script through a pipe, and a session in a terminal.
+//! `cargo test` builds the examples first; the binary sits in `target/<profile>/examples/`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn repl_binary() -> PathBuf {
+    let deps = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = deps.parent().unwrap().join("examples").join("repl");
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test` builds it",
+        path.display()
+    );
+    path
+}
+
+fn run_script(script: &str) -> (String, String, Option<i32>) {
+    let mut child = Command::new(repl_binary())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    (text(out.stdout), text(out.stderr), out.status.code())
+}
+
+#[test]
+fn a_script_through_a_pipe_prints_only_results_and_errors() {
+    let (stdout, stderr, code) = run_script(
+        "x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z\nf\n:backward f\nf = (x + ) * z\nf\n",
+    );
+    assert_eq!(
+        stdout,
+        "-12\nx.grad = -4\ny.grad = -4\nz.grad = 3\nq.grad = -4\nf.grad = 1\n-12\n"
+    );
+    assert_eq!(
+        stderr,
+        "error: expected a number, a name, `-`, a function call or `(`, found `)` at column 10\n  \
+         f = (x + ) * z\n           ^\n"
+    );
+    assert_eq!(code, Some(0)); // errors do not change the exit code; end of input ends the run
+}
+
+#[test]
+fn quit_sets_the_exit_code_and_stops_reading() {
+    let (stdout, _, code) = run_script("1 + 1\n:quit 3\n2 + 2\n");
+    assert_eq!((stdout.as_str(), code), ("2\n", Some(3)));
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_an_error_not_the_end() {
+    let mut child = Command::new(repl_binary())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"x = \xff\xfe\n3 * 2\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6\n");
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: expected a number"));
+}
+
+#[cfg(unix)]
+#[test]
+fn in_a_terminal_lines_can_be_edited_and_recalled() {
+    let mut p = rexpect::spawn(repl_binary().to_str().unwrap(), Some(10_000)).unwrap();
+    p.exp_string(">>> ").unwrap();
+    // A typo fixed with backspace before Enter: "y = 55" becomes "y = 5".
+    p.send("y = 55").unwrap();
+    p.send("\x7f").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string(">>> ").unwrap();
+    p.send_line("y * 2").unwrap();
+    p.exp_string("10").unwrap();
+    p.exp_string(">>> ").unwrap();
+    // The up arrow recalls the last line; Ctrl-A moves to its start to insert "-".
+    p.send("\x1b[A").unwrap();
+    p.send_control('a').unwrap();
+    p.send("-").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("-10").unwrap();
+    p.exp_string(">>> ").unwrap();
+    p.send_line(":quit").unwrap();
+    p.exp_eof().unwrap();
+}

@@ -1,0 +1,361 @@
+//! The REPL's session, without a terminal: transcripts, errors, absurd input, and fuzzing.
+
+mod common;
+
+use circuitgrad::script::{MAX_LINE, Reply, ScriptError, Session};
+use proptest::prelude::*;
+
+fn text(reply: Result<Reply, ScriptError>) -> String {
+    match reply {
+        Ok(Reply::Text(t)) => t,
+        other => panic!("expected text, got {other:?}"),
+    }
+}
+
+fn run_all(session: &mut Session, lines: &[&str]) {
+    for line in lines {
+        assert_eq!(session.run(line), Ok(Reply::Nothing), "{line}");
+    }
+}
+
+/// Names, the node each is bound to, and its data: what "every binding is as it was" compares.
+fn snapshot(session: &Session) -> Vec<(String, f64, usize)> {
+    session
+        .names()
+        .map(|n| {
+            let v = session.get(n).unwrap();
+            (n.to_string(), v.data(), v.inputs().len())
+        })
+        .collect()
+}
+
+#[test]
+fn the_tutorials_circuit_as_a_session() {
+    let mut s = Session::new();
+    run_all(
+        &mut s,
+        &["x = -2", "y = 5", "z = -4", "q = x + y", "f = q * z"],
+    );
+    assert_eq!(text(s.run("f")), "-12");
+    assert_eq!(
+        text(s.run(":backward f")),
+        "x.grad = -4\ny.grad = -4\nz.grad = 3\nq.grad = -4\nf.grad = 1"
+    );
+    assert_eq!(text(s.run(":grad z")), "z.grad = 3");
+    // A 0.01 step along the gradient, typed as arithmetic: (-2.04 + 4.96) * -3.97.
+    assert_eq!(
+        text(s.run("(x - 0.04 + y - 0.04) * (z + 0.03)")),
+        "-11.5924"
+    );
+    assert!(text(s.run(":trace f")).starts_with("# | node | op   | inputs | data | grad"));
+}
+
+#[test]
+fn the_sigmoid_neuron_as_a_session_matches_the_guide() {
+    let mut s = Session::new();
+    run_all(
+        &mut s,
+        &[
+            "a = 1",
+            "b = 2",
+            "c = -3",
+            "x = -1",
+            "y = 3",
+            "s = sigmoid(a*x + b*y + c)",
+        ],
+    );
+    assert_eq!(text(s.run("s")), "0.8807970779778823");
+    assert_eq!(
+        text(s.run(":backward s")),
+        "a.grad = -0.10499358540350662\nb.grad = 0.31498075621051985\nc.grad = 0.10499358540350662\n\
+         x.grad = 0.10499358540350662\ny.grad = 0.20998717080701323\ns.grad = 1"
+    );
+}
+
+#[test]
+fn a_name_used_twice_is_one_node() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 3", "sq = x * x", "m = max(x, x)"]);
+    assert_eq!(text(s.run(":backward sq")), "x.grad = 6\nsq.grad = 1"); // d(x²)/dx = 2x
+    assert_eq!(text(s.run(":backward m")), "x.grad = 1\nm.grad = 1"); // a tie splits 1/2 + 1/2
+}
+
+#[test]
+fn rebinding_makes_a_new_node_and_old_circuits_keep_the_old_one() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1", "f = x * 3", "x = 10"]);
+    assert_eq!(text(s.run("f")), "3"); // built from the old x
+    assert_eq!(text(s.run(":backward f")), "f.grad = 1"); // the new x is not below f
+    run_all(&mut s, &["f = x * 3"]);
+    assert_eq!(text(s.run("f")), "30");
+    assert_eq!(s.names().collect::<Vec<_>>(), ["x", "f"]); // a name keeps its first place
+}
+
+#[test]
+fn syntax_covers_numbers_powers_functions_and_precedence() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 2"]);
+    for (line, want) in [
+        ("1 + 2 * 3", "7"),
+        ("-x^2", "-4"), // -(x²)
+        ("x**3", "8"),
+        ("x^-1", "0.5"),
+        ("x^(-2)", "0.25"),
+        ("(x + 1) / 4", "0.75"),
+        ("2.5e-1 * x", "0.5"),
+        (".5 + x", "2.5"),
+        ("exp(0) + ln(1) + tanh(0) + sigmoid(0) + relu(-x)", "1.5"),
+        ("max(1, x) - max(x, 5)", "-3"),
+        ("1e999", "inf"),  // IEEE-754: past the range is inf
+        ("ln(-1)", "NaN"), // and a domain error is NaN
+        ("1 / 0", "inf"),
+        ("- - x", "2"),
+    ] {
+        assert_eq!(text(s.run(line)), want, "{line}");
+    }
+    for blank in ["", "   ", "# a comment"] {
+        assert_eq!(s.run(blank), Ok(Reply::Nothing));
+    }
+}
+
+#[test]
+fn every_error_says_what_was_wrong_and_what_is_allowed() {
+    let mut s = Session::new();
+    let unbound = s.run("w + 1").unwrap_err();
+    assert_eq!(
+        unbound.to_string(),
+        "unknown name `w`: no names are bound yet (bind one with NAME = EXPR)"
+    );
+    run_all(&mut s, &["x = 1", "y = 2"]);
+    let cases: [(&str, &str); 12] = [
+        (
+            "x +",
+            "expected a number, a name, `-`, a function call or `(`, found the end of the line at column 4",
+        ),
+        (
+            "x y",
+            "expected an operator (+ - * / ^) or the end of the line, found `y` at column 3",
+        ),
+        (
+            "(x + 1",
+            "expected `)` or an operator (+ - * / ^), found the end of the line at column 7",
+        ),
+        (
+            "x ^ y",
+            "expected a number after `^` (a power takes a number exponent), found `y` at column 5",
+        ),
+        (
+            "x^2^3",
+            "expected one power only: write (a^b)^c, since a^b^c could be read two ways, found `^` at column 4",
+        ),
+        ("z * 2", "unknown name `z` (bound names: x, y)"),
+        (
+            "sin(x)",
+            "unknown function `sin` (functions: exp(x), ln(x), tanh(x), sigmoid(x), relu(x), max(a, b))",
+        ),
+        (
+            "max(x)",
+            "expected 2 arguments for max, found 1 at column 1",
+        ),
+        ("exp = 1", "`exp` is a function; bind another name"),
+        (
+            ":frob",
+            "unknown command `:frob` (commands: :backward NAME, :grad NAME, :trace NAME, :draw NAME FILE, :vars, :help, :quit [CODE])",
+        ),
+        (
+            ":backward",
+            "usage: :backward NAME (backpropagate from NAME)",
+        ),
+        (
+            ":quit 256",
+            "usage: :quit [CODE] (CODE a whole number from 0 to 255)",
+        ),
+    ];
+    let before = snapshot(&s);
+    for (line, message) in cases {
+        let err = s.run(line).unwrap_err();
+        assert_eq!(err.to_string(), message, "{line}");
+        assert!(err.render(line).starts_with("error: "));
+        assert_eq!(snapshot(&s), before, "bindings changed after `{line}`");
+    }
+    // A failed assignment leaves the old binding in place.
+    assert!(s.run("x = x + nope").is_err());
+    assert_eq!(text(s.run("x")), "1");
+}
+
+#[test]
+fn a_syntax_error_is_shown_with_a_caret_under_the_spot() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1"]);
+    let line = "f = (x + 2)) * 3";
+    assert_eq!(
+        s.run(line).unwrap_err().render(line),
+        "error: expected an operator (+ - * / ^) or the end of the line, found `)` at column 12\n  \
+         f = (x + 2)) * 3\n             ^"
+    );
+}
+
+#[test]
+fn absurd_input_gets_an_error_not_a_crash() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1"]);
+    let before = snapshot(&s);
+    let nested = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+    assert!(matches!(s.run(&nested), Err(ScriptError::TooLong { .. })));
+    let nested = format!("{}x{}", "(".repeat(20_000), ")".repeat(20_000)); // under the length limit
+    assert!(matches!(
+        s.run(&nested),
+        Err(ScriptError::TooDeep { limit: 256, .. })
+    ));
+    let minuses = format!("{}x", "-".repeat(30_000));
+    assert!(matches!(s.run(&minuses), Err(ScriptError::TooDeep { .. })));
+    let megabyte = "x".repeat(1 << 20);
+    assert_eq!(
+        s.run(&megabyte).unwrap_err(),
+        ScriptError::TooLong {
+            bytes: 1 << 20,
+            limit: MAX_LINE
+        }
+    );
+    let million_terms = vec!["x"; 1_000_000].join("+");
+    assert!(matches!(
+        s.run(&million_terms),
+        Err(ScriptError::TooLong { .. })
+    ));
+    assert_eq!(snapshot(&s), before);
+
+    // Within the limits, long and deep lines just work, in the 2 MiB of a test thread.
+    let terms = vec!["x"; 20_000].join("+");
+    run_all(&mut s, &[&format!("total = {terms}")]);
+    assert_eq!(text(s.run(":grad total")), "total.grad = 0");
+    assert!(text(s.run(":backward total")).contains("x.grad = 20000"));
+    let deep = format!("{}x{}", "(".repeat(255), ")".repeat(255));
+    assert_eq!(text(s.run(&deep)), "1");
+}
+
+#[test]
+fn draw_writes_svg_and_dot_and_refuses_what_it_cannot() {
+    let dir = std::env::temp_dir().join(format!("circuitgrad-draw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = Session::new();
+    run_all(&mut s, &["x = -2", "f = x * 3"]);
+    let svg = dir.join("f picture.svg");
+    assert_eq!(
+        text(s.run(&format!(":draw f {}", svg.display()))),
+        format!("wrote {}", svg.display())
+    );
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let dot = dir.join("f.dot");
+    s.run(&format!(":draw f {}", dot.display())).unwrap();
+    assert!(
+        std::fs::read_to_string(&dot)
+            .unwrap()
+            .starts_with("digraph")
+    );
+    let err = s.run(":draw f /no/such/dir/f.svg").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("could not write /no/such/dir/f.svg: "),
+        "{err}"
+    );
+    assert_eq!(
+        s.run(":draw f").unwrap_err().to_string(),
+        "usage: :draw NAME FILE (FILE.svg for a picture, FILE.dot for Graphviz)"
+    );
+    let big = format!("big = {}", vec!["x"; 3000].join("+"));
+    run_all(&mut s, &[&big]);
+    assert!(matches!(
+        s.run(":draw big big.svg"),
+        Err(ScriptError::Draw(_))
+    ));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn vars_help_and_quit() {
+    let mut s = Session::new();
+    assert_eq!(
+        text(s.run(":vars")),
+        "no names are bound yet (bind one with NAME = EXPR)"
+    );
+    run_all(&mut s, &["x = 2", "y = x * x"]);
+    s.run(":backward y").unwrap();
+    assert_eq!(text(s.run(":vars")), "x = 2  (grad 4)\ny = 4  (grad 1)");
+    let help = text(s.run(":help"));
+    for needed in [
+        "IEEE-754",
+        "Rebinding",
+        ":backward NAME",
+        "max(a, b)",
+        "65536 bytes",
+        "256 levels",
+    ] {
+        assert!(help.contains(needed), "help mentions {needed}");
+    }
+    assert_eq!(s.run(":quit"), Ok(Reply::Quit(0)));
+    assert_eq!(s.run(":q 3"), Ok(Reply::Quit(3)));
+}
+
+/// Lines made of the language's own pieces, in any order: most are nearly valid.
+fn near_valid_line() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("x"),
+        Just("y"),
+        Just("nope"),
+        Just("1"),
+        Just("2.5"),
+        Just("1e999"),
+        Just("0"),
+        Just("+"),
+        Just("-"),
+        Just("*"),
+        Just("/"),
+        Just("^"),
+        Just("**"),
+        Just("("),
+        Just(")"),
+        Just(","),
+        Just("="),
+        Just("exp("),
+        Just("ln("),
+        Just("max("),
+        Just("sigmoid("),
+        Just(" "),
+        Just(":backward "),
+        Just(":grad "),
+        Just(":trace "),
+        Just(":vars"),
+        Just(":"),
+        Just("é"),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #[test]
+    fn no_line_panics_and_a_failed_line_changes_no_binding(
+        lines in prop::collection::vec(
+            prop_oneof![near_valid_line(), any::<Vec<u8>>().prop_map(|b| String::from_utf8_lossy(&b).into_owned())],
+            1..12,
+        )
+    ) {
+        let mut s = Session::new();
+        s.run("x = 0.5").unwrap();
+        s.run("y = x * 3").unwrap();
+        for line in &lines {
+            let before = snapshot(&s);
+            match s.run(line) {
+                Err(e) => {
+                    prop_assert_eq!(snapshot(&s), before);
+                    prop_assert!(e.render(line).starts_with("error: "));
+                }
+                Ok(_) => {
+                    // Only an assignment changes bindings, and only its own name.
+                    let after = snapshot(&s);
+                    let changed: Vec<_> = after.iter().filter(|b| !before.contains(b)).collect();
+                    prop_assert!(changed.len() <= 1, "{:?}", changed);
+                }
+            }
+        }
+    }
+}
