@@ -26,6 +26,16 @@ fn train(model: &mut impl Classifier, iterations: usize, reg: f64, every: usize)
     first_perfect
 }
 
+/// The accuracy of the 2-layer net started from `seed`, after `iterations` in order.
+fn net_accuracy(seed: u64, iterations: usize, reg: f64) -> f64 {
+    let mut net = TwoLayerNet::new(seed);
+    for iteration in 0..iterations {
+        let (x, y, label) = POINTS[iteration % POINTS.len()];
+        net.learn_from(x, y, label, 0.01, reg);
+    }
+    net.accuracy(&POINTS)
+}
+
 fn main() {
     println!("## The data\n");
     for (x, y, label) in POINTS {
@@ -64,16 +74,7 @@ fn main() {
 
     println!("## 3. The guide's 2-layer net: 3 ReLU neurons and a linear output\n");
     println!("With the guide's settings (pull 1, 400 iterations), per initial weights (seed):");
-    let guide: Vec<f64> = (0..10)
-        .map(|seed| {
-            let mut net = TwoLayerNet::new(seed);
-            for iteration in 0..400 {
-                let (x, y, label) = POINTS[iteration % POINTS.len()];
-                net.learn_from(x, y, label, 0.01, 1.0);
-            }
-            net.accuracy(&POINTS)
-        })
-        .collect();
+    let guide: Vec<f64> = (0..10).map(|seed| net_accuracy(seed, 400, 1.0)).collect();
     println!("{guide:?}");
     println!("Whether 400 iterations separate the points depends on the start. Most stop at 0.5:");
     println!("the full regularisation pull shrinks every weight towards 0, so all six scores stay");
@@ -85,16 +86,7 @@ fn main() {
     println!(
         "A weaker pull (0.1) and 2000 iterations separate them from every one of these starts:"
     );
-    let reliable: Vec<f64> = (0..10)
-        .map(|seed| {
-            let mut net = TwoLayerNet::new(seed);
-            for iteration in 0..2000 {
-                let (x, y, label) = POINTS[iteration % POINTS.len()];
-                net.learn_from(x, y, label, 0.01, 0.1);
-            }
-            net.accuracy(&POINTS)
-        })
-        .collect();
+    let reliable: Vec<f64> = (0..10).map(|seed| net_accuracy(seed, 2000, 0.1)).collect();
     println!("{reliable:?}\n");
 
     println!("One of them in detail (seed 0), accuracy every 250 iterations:");

@@ -177,9 +177,10 @@ impl Value {
         Value(Rc::new(RefCell::new(node)))
     }
 
-    /// A node with one input. `op.inputs()` must be `Inputs::One`.
+    /// A node with one input. `op.inputs()` must be `Inputs::One`: `Node::rhs` relies on it.
+    /// (`op` is a constant at every call site, so these checks compile away.)
     pub(crate) fn unary(op: Op, x: &Value, data: f64, backward: BackwardFn) -> Value {
-        debug_assert_eq!(op.inputs(), Inputs::One);
+        assert_eq!(op.inputs(), Inputs::One, "{op:?} is not a one-input op");
         let node = Node::new(data, op, Some(x.clone()), Rhs { scalar: 0.0 }, backward);
         Value::from_node(node)
     }

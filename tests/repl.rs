@@ -20,28 +20,24 @@ fn repl_binary() -> PathBuf {
     path
 }
 
-fn run_script(script: &str) -> (String, String, Option<i32>) {
+/// Runs the REPL with `input` on a pipe: (stdout, stderr, exit code).
+fn run_script(input: &[u8]) -> (String, String, Option<i32>) {
     let mut child = Command::new(repl_binary())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
     let out = child.wait_with_output().unwrap();
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
     (text(out.stdout), text(out.stderr), out.status.code())
 }
 
 #[test]
 fn a_script_through_a_pipe_prints_only_results_and_errors() {
     let (stdout, stderr, code) = run_script(
-        "x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z\nf\n:backward f\nf = (x + ) * z\nf\n",
+        b"x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z\nf\n:backward f\nf = (x + ) * z\nf\n",
     );
     assert_eq!(
         stdout,
@@ -57,27 +53,15 @@ fn a_script_through_a_pipe_prints_only_results_and_errors() {
 
 #[test]
 fn quit_sets_the_exit_code_and_stops_reading() {
-    let (stdout, _, code) = run_script("1 + 1\n:quit 3\n2 + 2\n");
+    let (stdout, _, code) = run_script(b"1 + 1\n:quit 3\n2 + 2\n");
     assert_eq!((stdout.as_str(), code), ("2\n", Some(3)));
 }
 
 #[test]
 fn bytes_that_are_not_utf8_are_an_error_not_the_end() {
-    let mut child = Command::new(repl_binary())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"x = \xff\xfe\n3 * 2\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "6\n");
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: expected a number"));
+    let (stdout, stderr, code) = run_script(b"x = \xff\xfe\n3 * 2\n");
+    assert_eq!((stdout.as_str(), code), ("6\n", Some(0)));
+    assert!(stderr.starts_with("error: expected a number"), "{stderr}");
 }
 
 #[cfg(unix)]

@@ -262,6 +262,10 @@ fn draw_writes_svg_and_dot_and_refuses_what_it_cannot() {
         s.run(":draw f").unwrap_err().to_string(),
         "usage: :draw NAME FILE (FILE.svg for a picture, FILE.dot for Graphviz)"
     );
+    // Wide Unicode spaces around a command are spaces, not a place to cut a character in two.
+    let spaced = dir.join("spaced.dot");
+    let line = format!(":\u{3000}\u{3000}draw\u{3000}f {}", spaced.display());
+    assert_eq!(text(s.run(&line)), format!("wrote {}", spaced.display()));
     let big = format!("big = {}", vec!["x"; 3000].join("+"));
     run_all(&mut s, &[&big]);
     assert!(matches!(
@@ -327,6 +331,7 @@ fn near_valid_line() -> impl Strategy<Value = String> {
         Just(":vars"),
         Just(":"),
         Just("é"),
+        Just("\u{3000}"), // a 3-byte space (no `:draw` here: it would write files)
     ];
     prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
 }

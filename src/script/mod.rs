@@ -168,9 +168,12 @@ impl Session {
     }
 
     fn command(&mut self, command: &str) -> Result<Reply, ScriptError> {
-        let mut words = command.split_whitespace();
-        let verb = words.next().unwrap_or("");
-        let args: Vec<&str> = words.collect();
+        let command = command.trim();
+        let (verb, rest) = command
+            .split_once(char::is_whitespace)
+            .unwrap_or((command, ""));
+        let rest = rest.trim();
+        let args: Vec<&str> = rest.split_whitespace().collect();
         let one_name = |usage: &'static str| match args[..] {
             [name] => Ok(name),
             _ => Err(ScriptError::Usage { usage }),
@@ -196,7 +199,6 @@ impl Session {
             }
             "draw" | "d" => {
                 // The file is the rest of the line after the name, so it may hold spaces.
-                let rest = command[verb.len()..].trim();
                 match rest.split_once(char::is_whitespace) {
                     Some((name, file)) => self.draw(name, file.trim()),
                     None => Err(ScriptError::Usage {
