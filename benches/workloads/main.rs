@@ -251,63 +251,57 @@ fn w2_bytes(system: &str) -> f64 {
 // ---------------------------------------------------------------- W3: a long running sum
 
 fn w3_circuitgrad() -> f64 {
-    in_2mib_thread(|| {
-        let start = Instant::now();
-        let n = W3_N;
-        let a: Vec<Value> = (0..n).map(|i| Value::new(i as f64 / n as f64)).collect();
-        let b: Vec<Value> = (0..n)
-            .map(|i| Value::new(1.0 - i as f64 / n as f64))
-            .collect();
-        let mut s = &a[0] * &b[0];
-        for i in 1..n {
-            s = s + &a[i] * &b[i];
-        }
-        s.backward();
-        assert_eq!(a[n - 1].grad(), b[n - 1].data()); // ds/da_i = b_i
-        drop((s, a, b));
-        start.elapsed().as_secs_f64()
-    })
+    let start = Instant::now();
+    let n = W3_N;
+    let a: Vec<Value> = (0..n).map(|i| Value::new(i as f64 / n as f64)).collect();
+    let b: Vec<Value> = (0..n)
+        .map(|i| Value::new(1.0 - i as f64 / n as f64))
+        .collect();
+    let mut s = &a[0] * &b[0];
+    for i in 1..n {
+        s = s + &a[i] * &b[i];
+    }
+    s.backward();
+    assert_eq!(a[n - 1].grad(), b[n - 1].data()); // ds/da_i = b_i
+    drop((s, a, b));
+    start.elapsed().as_secs_f64()
 }
 
 fn w3_floor() -> f64 {
-    in_2mib_thread(|| {
-        let start = Instant::now();
-        let n = W3_N;
-        let mut tape = floor::Tape::new();
-        let a: Vec<u32> = (0..n).map(|i| tape.leaf(i as f64 / n as f64)).collect();
-        let b: Vec<u32> = (0..n)
-            .map(|i| tape.leaf(1.0 - i as f64 / n as f64))
-            .collect();
-        let mut s = tape.mul(a[0], b[0]);
-        for i in 1..n {
-            let ab = tape.mul(a[i], b[i]);
-            s = tape.add(s, ab);
-        }
-        tape.backward(s);
-        assert_eq!(tape.grad[a[n - 1] as usize], tape.val[b[n - 1] as usize]);
-        drop(tape);
-        start.elapsed().as_secs_f64()
-    })
+    let start = Instant::now();
+    let n = W3_N;
+    let mut tape = floor::Tape::new();
+    let a: Vec<u32> = (0..n).map(|i| tape.leaf(i as f64 / n as f64)).collect();
+    let b: Vec<u32> = (0..n)
+        .map(|i| tape.leaf(1.0 - i as f64 / n as f64))
+        .collect();
+    let mut s = tape.mul(a[0], b[0]);
+    for i in 1..n {
+        let ab = tape.mul(a[i], b[i]);
+        s = tape.add(s, ab);
+    }
+    tape.backward(s);
+    assert_eq!(tape.grad[a[n - 1] as usize], tape.val[b[n - 1] as usize]);
+    drop(tape);
+    start.elapsed().as_secs_f64()
 }
 
 fn w3_reverse() -> f64 {
-    in_2mib_thread(|| {
-        let start = Instant::now();
-        let n = W3_N;
-        let tape = reverse::Tape::new();
-        let a: Vec<_> = (0..n).map(|i| tape.add_var(i as f64 / n as f64)).collect();
-        let b: Vec<_> = (0..n)
-            .map(|i| tape.add_var(1.0 - i as f64 / n as f64))
-            .collect();
-        let mut s = a[0] * b[0];
-        for i in 1..n {
-            s = s + a[i] * b[i];
-        }
-        let grads = s.grad();
-        assert_eq!(grads.wrt(&a[n - 1]), b[n - 1].val());
-        drop(grads);
-        start.elapsed().as_secs_f64()
-    })
+    let start = Instant::now();
+    let n = W3_N;
+    let tape = reverse::Tape::new();
+    let a: Vec<_> = (0..n).map(|i| tape.add_var(i as f64 / n as f64)).collect();
+    let b: Vec<_> = (0..n)
+        .map(|i| tape.add_var(1.0 - i as f64 / n as f64))
+        .collect();
+    let mut s = a[0] * b[0];
+    for i in 1..n {
+        s = s + a[i] * b[i];
+    }
+    let grads = s.grad();
+    assert_eq!(grads.wrt(&a[n - 1]), b[n - 1].val());
+    drop(grads);
+    start.elapsed().as_secs_f64()
 }
 
 // ---------------------------------------------------------------- a neuron's sum, three ways
@@ -384,7 +378,7 @@ fn main() {
         match args[i + 1].as_str() {
             "w1" => println!("{}", w1_circuitgrad()),
             "w2" => println!("{}", w2_circuitgrad(1_000_000)),
-            "w3" => println!("{}", w3_circuitgrad()),
+            "w3" => println!("{}", in_2mib_thread(w3_circuitgrad)),
             "replay" => println!(
                 "{}",
                 mlp::circuitgrad_replay(&mlp::moons(), SEED).ms_per_step
@@ -442,6 +436,16 @@ fn main() {
         floor: repeat(runs(3), w3_floor),
         target: Some(3.0),
         peers: format!("reverse {:.3}", repeat(runs(3), w3_reverse)),
+    });
+    rows.push(Row {
+        name: "W3 seconds, in a fresh 2 MiB thread".into(),
+        ours: repeat(runs(3), || in_2mib_thread(w3_circuitgrad)),
+        floor: repeat(runs(3), || in_2mib_thread(w3_floor)),
+        target: None,
+        peers: format!(
+            "reverse {:.3}",
+            repeat(runs(3), || in_2mib_thread(w3_reverse))
+        ),
     });
 
     let data = mlp::moons();
