@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use circuitgrad::Value;
-use circuitgrad::nn::{Mlp, margin_loss};
+use circuitgrad::nn::{Mlp, accuracy, margin_loss};
 
 use crate::floor;
 
@@ -36,19 +36,24 @@ fn learning_rate(step: usize) -> f64 {
     1.0 - 0.9 * step as f64 / STEPS as f64
 }
 
-fn accuracy(scores: impl Iterator<Item = f64>, y: &[f64]) -> f64 {
-    let hits = scores
-        .zip(y)
-        .filter(|(s, y)| (*s > 0.0) == (**y > 0.0))
-        .count();
-    hits as f64 / y.len() as f64
-}
-
 pub struct Run {
     pub ms_per_step: f64,
     pub accuracy: f64,
     pub loss: f64,
     pub nodes: usize,
+}
+
+impl Run {
+    /// The figures of a run of `STEPS` steps that started at `start`.
+    fn finish(start: Instant, accuracy: f64, loss: f64, nodes: usize) -> Run {
+        let ms_per_step = start.elapsed().as_secs_f64() * 1e3 / STEPS as f64;
+        Run {
+            ms_per_step,
+            accuracy,
+            loss,
+            nodes,
+        }
+    }
 }
 
 /// Lays the flat parameter list out as layers of (weights, bias).
@@ -97,12 +102,7 @@ pub fn circuitgrad(data: &Moons, seed: u64) -> Run {
             nodes = loss.trace().rows().len();
         }
     }
-    Run {
-        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
-        accuracy: acc,
-        loss: loss_value,
-        nodes,
-    }
+    Run::finish(start, acc, loss_value, nodes)
 }
 
 /// The same loop through a tape: the circuit is built and compiled once (timed, too), then replayed.
@@ -121,12 +121,7 @@ pub fn circuitgrad_replay(data: &Moons, seed: u64) -> Run {
         sgd(&params, step);
         acc = accuracy(at.iter().map(|&i| tape.value(i).unwrap()), &data.labels);
     }
-    Run {
-        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
-        accuracy: acc,
-        loss: loss_value,
-        nodes: tape.len(),
-    }
+    Run::finish(start, acc, loss_value, tape.len())
 }
 
 pub fn floor(data: &Moons, init: &[f64]) -> Run {
@@ -186,12 +181,7 @@ pub fn floor(data: &Moons, init: &[f64]) -> Run {
         acc = accuracy(scores.iter().map(|&s| tape.val[s as usize]), &data.labels);
         nodes = tape.len();
     }
-    Run {
-        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
-        accuracy: acc,
-        loss: loss_value,
-        nodes,
-    }
+    Run::finish(start, acc, loss_value, nodes)
 }
 
 pub fn reverse(data: &Moons, init: &[f64]) -> Run {
@@ -243,12 +233,7 @@ pub fn reverse(data: &Moons, init: &[f64]) -> Run {
         acc = accuracy(scores.iter().map(Var::val), &data.labels);
         nodes = tape.len();
     }
-    Run {
-        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
-        accuracy: acc,
-        loss: loss_value,
-        nodes,
-    }
+    Run::finish(start, acc, loss_value, nodes)
 }
 
 pub fn micro_grad(data: &Moons, init: &[f64]) -> Run {
@@ -292,10 +277,5 @@ pub fn micro_grad(data: &Moons, init: &[f64]) -> Run {
         loss_value = loss.data_of();
         acc = accuracy(scores.iter().map(Var::data_of), &data.labels);
     }
-    Run {
-        ms_per_step: start.elapsed().as_secs_f64() * 1e3 / STEPS as f64,
-        accuracy: acc,
-        loss: loss_value,
-        nodes: 0,
-    }
+    Run::finish(start, acc, loss_value, 0)
 }
