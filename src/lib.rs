@@ -34,6 +34,7 @@
 //!   [`sigmoid`](Value::sigmoid), [`relu`](Value::relu), [`max`](Value::max); `Sum`.
 //! - [`local`]: every op's local derivative as a plain `f64` function.
 //! - [`Trace`]: the gradient trace of a circuit, for reading and for snapshot tests.
+//! - [`guide`]: Karpathy's guide goes on: a linear SVM and a 2-layer net trained with its "pull".
 //! - [`nn`]: neurons, layers and MLPs in micrograd's shape, seeded with [`Rng`]; [`data`]: the
 //!   two-moons set and a reader for labelled points.
 //! - [`draw`]: pictures of circuits, [`Value::to_dot`] and (feature `svg`, on by default)
