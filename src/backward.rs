@@ -166,7 +166,7 @@ impl Value {
                 // SAFETY: a `with_order` callback.
                 let mut node = unsafe { node(ptr) }.borrow_mut();
                 node.visited = false;
-                if node.op != Op::Leaf {
+                if node.op() != Op::Leaf {
                     (node.backward)(&node);
                 }
             }

@@ -106,17 +106,17 @@ impl Value {
         for (i, v) in order.iter().enumerate() {
             let node = v.0.borrow();
             let [a, b] = node.inputs();
-            let second = match node.op.inputs() {
+            let second = match node.op().inputs() {
                 Inputs::OneAndScalar => {
                     scalars.push(node.scalar());
                     n + scalars.len() - 1
                 }
                 _ => position(b, i),
             };
-            if node.op == Op::Leaf {
+            if node.op() == Op::Leaf {
                 leaves.push((i, v.clone()));
             }
-            op.push(node.op);
+            op.push(node.op());
             input.push([position(a, i), second]);
             value.push(node.data);
         }

@@ -91,7 +91,7 @@ impl Value {
             .map(|value| {
                 let node = value.0.borrow();
                 TraceRow {
-                    op: node.op.describe(node.scalar()),
+                    op: node.op().describe(node.scalar()),
                     label: value.label(),
                     inputs: node
                         .inputs()

@@ -52,8 +52,9 @@ pub(crate) struct Node {
     rhs: Rhs,
     /// The backward closure.
     pub(crate) backward: BackwardFn,
-    /// The op tag, for printing and for the tape.
-    pub(crate) op: Op,
+    /// The op tag, for printing and for the tape. Private to this file: it says which field of
+    /// `rhs` is live, so only `Node::new` and `detach` may write it.
+    op: Op,
     /// Set only while a graph walk is in progress; every walk clears what it set.
     pub(crate) visited: bool,
     label: LabelId,
@@ -79,6 +80,12 @@ impl Node {
             visited: false,
             label: LabelId::NONE,
         }
+    }
+
+    /// The op that made this node.
+    #[inline]
+    pub(crate) fn op(&self) -> Op {
+        self.op
     }
 
     /// The first input (every op but a leaf has one).
