@@ -394,6 +394,9 @@ impl Mlp {
     /// ```
     pub fn eval(&self, x: &[f64]) -> Result<Vec<f64>, SizeMismatch> {
         check("inputs", self.inputs, x.len())?;
+        if self.layers.is_empty() {
+            return Ok(Vec::new()); // as `call`: no layers, no outputs
+        }
         let mut h = x.to_vec();
         for layer in &self.layers {
             h = layer
@@ -418,7 +421,7 @@ impl Mlp {
 /// score of every point (for accuracy).
 ///
 /// # Errors
-/// [`SizeMismatch`] if the MLP does not take 2 inputs.
+/// [`SizeMismatch`] if the MLP does not take 2 inputs or does not give exactly 1 output.
 ///
 /// ```
 /// use circuitgrad::{data, nn::{Mlp, accuracy, margin_loss}};
@@ -436,6 +439,8 @@ pub fn margin_loss(
     points: &crate::data::Points,
     alpha: f64,
 ) -> Result<(Value, Vec<Value>), SizeMismatch> {
+    let outputs = mlp.layers.last().map_or(0, |l| l.neurons.len());
+    check("outputs", 1, outputs)?;
     let scores = points
         .xy
         .iter()

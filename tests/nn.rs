@@ -68,6 +68,30 @@ fn call_and_eval_agree_and_wrong_sizes_are_errors() {
 }
 
 #[test]
+fn degenerate_mlps_are_errors_or_empty_never_panics() {
+    let points = data::moons();
+    let two_outputs = Mlp::new(2, &[3, 2], 0);
+    let err = margin_loss(&two_outputs, &points, 1e-4).unwrap_err();
+    assert_eq!(
+        err,
+        SizeMismatch {
+            what: "outputs",
+            expected: 1,
+            got: 2
+        }
+    );
+    for sizes in [&[][..], &[3, 0][..]] {
+        let mlp = Mlp::new(2, sizes, 0);
+        assert!(margin_loss(&mlp, &points, 1e-4).is_err());
+        // No layers, or an empty last layer: no outputs, the same way on both paths.
+        assert_eq!(
+            mlp.call(&[1.0, 2.0]).unwrap().len(),
+            mlp.eval(&[1.0, 2.0]).unwrap().len()
+        );
+    }
+}
+
+#[test]
 fn margin_loss_is_the_mean_hinge_plus_the_l2_pull() {
     // One neuron, w = 1, b = 0, so score = x. Points: x = 2 (label 1, margin met), x = 0.5
     // (label 1, hinge 0.5), x = 1 (label -1, hinge 2). Loss = (0 + 0.5 + 2) / 3 + alpha (1 + 0).
