@@ -2,7 +2,7 @@
 //! process, so every figure is also a ratio that survives a noisy machine. `reverse` and
 //! `micro_grad` run W1 and W4 beside them.
 //!
-//! `cargo bench` runs everything (about a minute); `cargo bench -- --quick` runs one repetition of
+//! `cargo bench` runs everything (about 15 seconds); `cargo bench -- --quick` runs one repetition of
 //! each. Memory figures are taken in child processes of this binary (`--child NAME`), so no earlier
 //! workload's freed memory hides a later one's growth.
 
