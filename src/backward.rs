@@ -14,6 +14,7 @@
 //! grads). So every pointer stays valid until the walk returns.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::Value;
@@ -138,6 +139,42 @@ pub(crate) fn topological_order(root: &Value) -> Vec<Value> {
             })
             .collect()
     })
+}
+
+/// A circuit in topological order, with each node's position findable by handle: what traces,
+/// pictures, the tape and the REPL all number their rows by.
+pub(crate) struct Numbered {
+    /// Every node, inputs first.
+    pub(crate) order: Vec<Value>,
+    /// Each node's position in `order`, by address (valid while `order` holds the nodes).
+    pub(crate) index: HashMap<NodePtr, usize>,
+}
+
+impl Numbered {
+    /// Numbers a topological order (as `topological_order` gives it).
+    pub(crate) fn new(order: Vec<Value>) -> Numbered {
+        let index = order
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Rc::as_ptr(&v.0), i))
+            .collect();
+        Numbered { order, index }
+    }
+
+    /// Where `node` is in the order, if it is there.
+    pub(crate) fn position(&self, node: &Value) -> Option<usize> {
+        self.index.get(&Rc::as_ptr(&node.0)).copied()
+    }
+
+    /// The positions of the inputs of the node at `i`, in the order its op lists them.
+    pub(crate) fn input_positions(&self, i: usize) -> Vec<usize> {
+        let node = self.order[i].0.borrow();
+        node.inputs()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| self.position(v))
+            .collect()
+    }
 }
 
 impl Value {

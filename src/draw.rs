@@ -18,13 +18,11 @@
 //! # Ok::<(), circuitgrad::draw::TooBig>(())
 //! ```
 
-use std::collections::HashMap;
 use std::error::Error;
 use std::fmt::{self, Write};
-use std::rc::Rc;
 
 use crate::Value;
-use crate::backward::topological_order;
+use crate::backward::{Numbered, topological_order};
 
 /// The most values a picture shows. Past it a picture is unreadable, so drawing refuses rather than
 /// write megabytes: at this size the SVG is about 0.5 MB and takes a few milliseconds to lay out.
@@ -76,19 +74,11 @@ fn items(root: &Value) -> Result<Vec<Item>, TooBig> {
             limit: MAX_DRAWN_VALUES,
         });
     }
-    let position: HashMap<_, _> = order
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (Rc::as_ptr(&v.0), i))
-        .collect();
-    Ok(order
-        .iter()
-        .map(|v| {
-            let inputs: Vec<usize> = v
-                .inputs()
-                .iter()
-                .map(|i| position[&Rc::as_ptr(&i.0)])
-                .collect();
+    let numbered = Numbered::new(order);
+    Ok((0..numbered.order.len())
+        .map(|i| {
+            let v = &numbered.order[i];
+            let inputs = numbered.input_positions(i);
             Item {
                 label: v.label().unwrap_or_default(),
                 op: (!inputs.is_empty()).then(|| v.op_name()),

@@ -48,7 +48,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::Value;
-use crate::backward::topological_order;
+use crate::backward::{Numbered, topological_order};
 use crate::ops::{Inputs, Op};
 use crate::value::Node;
 
@@ -90,20 +90,17 @@ impl Value {
     /// assert_eq!(x.grad(), 8.0); // d(x² + 1)/dx = 2x
     /// ```
     pub fn compile(&self) -> Tape {
-        let order = topological_order(self);
-        let n = order.len();
-        let index: HashMap<_, _> = order
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Rc::as_ptr(&v.0), i))
-            .collect();
-        let position = |v: Option<&Value>, own: usize| v.map_or(own, |v| index[&Rc::as_ptr(&v.0)]);
+        let numbered = Numbered::new(topological_order(self));
+        let n = numbered.order.len();
+        // Every input is on the order; an absent one (a leaf's, a unary op's second) points home.
+        let position =
+            |v: Option<&Value>, own: usize| v.and_then(|v| numbered.position(v)).unwrap_or(own);
         let mut op = Vec::with_capacity(n);
         let mut input = Vec::with_capacity(n);
         let mut value = Vec::with_capacity(n);
         let mut scalars = Vec::new();
         let mut leaves = Vec::new();
-        for (i, v) in order.iter().enumerate() {
+        for (i, v) in numbered.order.iter().enumerate() {
             let node = v.0.borrow();
             let [a, b] = node.inputs();
             let second = match node.op().inputs() {
@@ -127,7 +124,7 @@ impl Value {
             grad: vec![0.0; value.len()],
             value,
             leaves,
-            index,
+            index: numbered.index,
             root: self.clone(),
         }
     }

@@ -2,14 +2,12 @@
 //!
 //! It is what a person checks by hand while learning backprop, and what the snapshot tests record.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
 
 use itertools::Itertools;
 
 use crate::Value;
-use crate::backward::topological_order;
+use crate::backward::{Numbered, topological_order};
 
 /// One node of a [`Trace`].
 #[derive(Clone, Debug, PartialEq)]
@@ -80,25 +78,17 @@ impl Value {
     /// assert_eq!((rows[1].op.as_str(), rows[1].inputs.as_slice()), ("^2", &[0][..]));
     /// ```
     pub fn trace(&self) -> Trace {
-        let order = topological_order(self);
-        let row_of: HashMap<*const _, usize> = order
+        let numbered = Numbered::new(topological_order(self));
+        let rows = numbered
+            .order
             .iter()
             .enumerate()
-            .map(|(row, value)| (Rc::as_ptr(&value.0), row))
-            .collect();
-        let rows = order
-            .iter()
-            .map(|value| {
+            .map(|(row, value)| {
                 let node = value.0.borrow();
                 TraceRow {
                     op: node.op().describe(node.scalar()),
                     label: value.label(),
-                    inputs: node
-                        .inputs()
-                        .into_iter()
-                        .flatten()
-                        .map(|input| row_of[&Rc::as_ptr(&input.0)])
-                        .collect(),
+                    inputs: numbered.input_positions(row),
                     data: node.data,
                     grad: node.grad,
                 }

@@ -20,8 +20,7 @@
 mod error;
 mod parser;
 
-use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::collections::HashMap;
 
 use itertools::Itertools;
 
@@ -30,7 +29,7 @@ use error::{COMMANDS, FUNCTIONS};
 use parser::{FUNCTION_NAMES, MAX_DEPTH, Operand, Parser};
 
 use crate::Value;
-use crate::backward::topological_order;
+use crate::backward::{Numbered, topological_order};
 
 /// The longest line a session takes, in bytes.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -230,14 +229,11 @@ impl Session {
 
     /// `NAME.grad = VALUE` for every bound name whose node is in the circuit below `root`.
     fn grads_below(&self, root: &Value) -> String {
-        let below: HashSet<_> = topological_order(root)
-            .iter()
-            .map(|v| Rc::as_ptr(&v.0))
-            .collect();
+        let below = Numbered::new(topological_order(root));
         self.names
             .iter()
             .zip(&self.values)
-            .filter(|(_, v)| below.contains(&Rc::as_ptr(&v.0)))
+            .filter(|(_, v)| below.position(v).is_some())
             .map(|(name, v)| format!("{name}.grad = {}", v.grad()))
             .join("\n")
     }
