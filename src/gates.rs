@@ -109,18 +109,23 @@ pub fn numerical_gradient<const N: usize>(
             inputs: N,
         });
     }
+    Ok(forward_difference(&gate, at, wrt))
+}
+
+/// `(f(.., x + h, ..) - f(..)) / h` for input `i` (which must be an index of `at`).
+fn forward_difference<const N: usize>(
+    gate: &impl Fn([f64; N]) -> f64,
+    at: [f64; N],
+    i: usize,
+) -> f64 {
     let mut nudged = at;
-    nudged[wrt] += H;
-    Ok((gate(nudged) - gate(at)) / H)
+    nudged[i] += H;
+    (gate(nudged) - gate(at)) / H
 }
 
 /// Every input's numerical gradient at `at`.
 fn numerical_gradients<const N: usize>(gate: &impl Fn([f64; N]) -> f64, at: [f64; N]) -> [f64; N] {
-    std::array::from_fn(|i| {
-        let mut nudged = at;
-        nudged[i] += H;
-        (gate(nudged) - gate(at)) / H
-    })
+    std::array::from_fn(|i| forward_difference(gate, at, i))
 }
 
 /// One step of gradient ascent: what [`ascent_step`] did.
