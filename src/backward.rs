@@ -14,7 +14,7 @@
 //! grads). So every pointer stays valid until the walk returns.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::Value;
@@ -46,10 +46,62 @@ thread_local! {
     static BUFFERS: Cell<Buffers> = const { Cell::new(Buffers { stack: Vec::new(), order: Vec::new() }) };
 }
 
+/// One walk in progress: its buffers, and whether the marks it set are still to be cleared.
+///
+/// Dropping it puts the buffers back for the next walk. If the walk did not finish (something
+/// panicked and the caller caught the panic), dropping it first clears every mark it set, so the
+/// next walk over the same nodes is right whatever happened to this one.
+struct Walk {
+    buffers: Buffers,
+    finished: bool,
+}
+
+impl Walk {
+    /// Takes this thread's buffers; during thread teardown, when the thread-local is gone (a
+    /// `backward()` from another thread-local's destructor), fresh ones.
+    fn start() -> Walk {
+        let buffers = BUFFERS.try_with(Cell::take).unwrap_or_default();
+        Walk {
+            buffers,
+            finished: false,
+        }
+    }
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        let Buffers { stack, order } = &mut self.buffers;
+        if !self.finished {
+            // Every marked node is in `order` or on `stack`. `try_borrow_mut`: this runs during an
+            // unwind, and a node whose borrow caused the panic must not cause a second one.
+            let marked = order.iter().copied().chain(stack.iter().map(|f| f.node));
+            for ptr in marked {
+                // SAFETY: the walk's pointers stay valid until `with_order` returns (module docs),
+                // and this guard is dropped inside `with_order`.
+                if let Ok(mut node) = unsafe { node(ptr) }.try_borrow_mut() {
+                    node.visited = false;
+                }
+            }
+        }
+        order.clear();
+        stack.clear();
+        if order.capacity() > KEEP_BUFFER {
+            *order = Vec::new();
+        }
+        if stack.capacity() > KEEP_BUFFER {
+            *stack = Vec::new();
+        }
+        let buffers = std::mem::take(&mut self.buffers);
+        // During thread teardown the thread-local may be gone: then the buffers are just freed.
+        let _ = BUFFERS.try_with(|b| b.set(buffers));
+    }
+}
+
 /// The node behind a pointer collected by `with_order`.
 ///
 /// # Safety
-/// `ptr` must come from `with_order`'s `order`, used inside its `f` (see the module docs).
+/// `ptr` must come from `Rc::as_ptr` of a node below the walk's root, used before `with_order`
+/// returns (see the module docs).
 #[inline]
 unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
     // SAFETY: the caller's promise; the node is kept alive by the root the walk borrows.
@@ -58,9 +110,13 @@ unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
 
 /// Reaches a node: if it is new, marks it (zeroing its grad if asked) and returns its frame.
 /// Each node is borrowed here once per walk, however many consumers it has.
+///
+/// # Safety
+/// As for [`node`].
 #[inline]
-fn reach(cell: &RefCell<Node>, zero: bool) -> Option<Frame> {
-    let mut node = cell.borrow_mut();
+unsafe fn reach(ptr: NodePtr, zero: bool) -> Option<Frame> {
+    // SAFETY: the caller's promise.
+    let mut node = unsafe { node(ptr) }.borrow_mut();
     if node.visited {
         return None;
     }
@@ -71,7 +127,7 @@ fn reach(cell: &RefCell<Node>, zero: bool) -> Option<Frame> {
     let input = |i: Option<&Value>| i.map_or(std::ptr::null(), |v| Rc::as_ptr(&v.0));
     let [a, b] = node.inputs();
     Some(Frame {
-        node: cell,
+        node: ptr,
         inputs: [input(a), input(b)],
         next: 0,
     })
@@ -80,20 +136,22 @@ fn reach(cell: &RefCell<Node>, zero: bool) -> Option<Frame> {
 /// Calls `f` with every node below `root` (`root` included) in topological order: inputs first,
 /// `root` last, each once. The nodes are still marked visited during `f`, which must clear every
 /// mark (`unmark_all`, or by hand). With `zero`, each grad is also set to 0 on the way.
+///
+/// If anything panics on the way (in the walk or in `f`) and the panic is caught, the marks are
+/// cleared anyway (see [`Walk`]).
 fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[NodePtr]) -> R) -> R {
-    let Buffers {
-        mut stack,
-        mut order,
-    } = BUFFERS.take();
-    stack.extend(reach(&root.0, zero));
+    let mut walk = Walk::start();
+    let Buffers { stack, order } = &mut walk.buffers;
+    // SAFETY: the root's own pointer, from `Rc::as_ptr`; `root` is borrowed for the whole walk.
+    stack.extend(unsafe { reach(Rc::as_ptr(&root.0), zero) });
     while let Some(frame) = stack.last_mut() {
         let mut child = None;
         while frame.next < 2 && child.is_none() {
             let input = frame.inputs[frame.next];
             frame.next += 1;
             if !input.is_null() {
-                // SAFETY: an input of a node on the stack, so owned by `root`.
-                child = reach(unsafe { node(input) }, zero);
+                // SAFETY: an input of a node on the stack (from `Rc::as_ptr`), so owned by `root`.
+                child = unsafe { reach(input, zero) };
             }
         }
         match child {
@@ -104,15 +162,8 @@ fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[NodePtr]) -> R) -> R
             }
         }
     }
-    let result = f(&order);
-    order.clear();
-    if order.capacity() > KEEP_BUFFER {
-        order = Vec::new();
-    }
-    if stack.capacity() > KEEP_BUFFER {
-        stack = Vec::new();
-    }
-    BUFFERS.set(Buffers { stack, order });
+    let result = f(order);
+    walk.finished = true;
     result
 }
 
@@ -124,21 +175,45 @@ fn unmark_all(order: &[NodePtr]) {
 }
 
 /// Every node below `root`, inputs first and `root` last, each once.
+///
+/// Safe code throughout: it holds handles, not pointers, and keeps its visited set outside the
+/// nodes, so nothing is left behind if it is interrupted. (Its callers, traces, pictures and the
+/// tape, are not on the hot path; `backward` is.)
 pub(crate) fn topological_order(root: &Value) -> Vec<Value> {
-    with_order(root, false, |order| {
-        unmark_all(order);
-        order
-            .iter()
-            .map(|&ptr| {
-                // SAFETY: `ptr` came from `Rc::as_ptr` of a live `Rc` (see the module docs); adding
-                // one strong count before `from_raw` gives the new handle its own count.
-                unsafe {
-                    Rc::increment_strong_count(ptr);
-                    Value(Rc::from_raw(ptr))
+    let mut seen: HashSet<NodePtr> = HashSet::new();
+    let mut order = Vec::new();
+    // (node, inputs, how many of them are done)
+    let mut stack: Vec<(Value, [Option<Value>; 2], usize)> = Vec::new();
+    let frame = |v: &Value| {
+        let inputs = {
+            let node = v.0.borrow();
+            let [a, b] = node.inputs();
+            [a.cloned(), b.cloned()]
+        };
+        (v.clone(), inputs, 0)
+    };
+    seen.insert(Rc::as_ptr(&root.0));
+    stack.push(frame(root));
+    while let Some((_, inputs, next)) = stack.last_mut() {
+        let mut child = None;
+        while *next < 2 && child.is_none() {
+            if let Some(input) = inputs[*next].take() {
+                if seen.insert(Rc::as_ptr(&input.0)) {
+                    child = Some(input);
                 }
-            })
-            .collect()
-    })
+            }
+            *next += 1;
+        }
+        match child {
+            Some(child) => stack.push(frame(&child)),
+            None => {
+                if let Some((v, _, _)) = stack.pop() {
+                    order.push(v);
+                }
+            }
+        }
+    }
+    order
 }
 
 /// A circuit in topological order, with each node's position findable by handle: what traces,
@@ -251,6 +326,22 @@ mod tests {
         let order = topological_order(&c);
         assert_eq!(order.len(), 5); // a, b, b*3, b*4, c
         assert!(order[0].same_node(&a) && order[1].same_node(&b) && order[4].same_node(&c));
+    }
+
+    #[test]
+    fn a_walk_that_panics_leaves_no_marks_behind() {
+        // The public API gives no way to hold a node's borrow during a walk; here the test does,
+        // so that the walk panics half-way, with some nodes marked.
+        let x = Value::new(2.0);
+        let y = &x * 3.0;
+        let z = &y + &x;
+        let held = y.0.borrow_mut();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| z.backward()));
+        assert!(caught.is_err());
+        drop(held);
+        assert!(topological_order(&z).iter().all(|v| !v.0.borrow().visited));
+        z.backward(); // dz/dx = 3 + 1
+        assert_eq!(x.grad(), 4.0);
     }
 
     #[test]

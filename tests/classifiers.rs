@@ -67,6 +67,10 @@ fn svm_with_a_weaker_pull_separates_all_six_before_400() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn two_layer_net_with_a_weaker_pull_separates_all_six_from_every_start() {
     for seed in 0..10 {
         let mut net = TwoLayerNet::new(seed);

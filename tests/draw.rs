@@ -80,6 +80,10 @@ fn a_circuit_past_the_limit_is_refused_with_its_size() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn the_largest_drawable_chain_draws_in_2mib() {
     let bytes = in_2mib_thread(|| {
         let mut v = Value::new(1.0);

@@ -110,6 +110,10 @@ fn margin_loss_is_the_mean_hinge_plus_the_l2_pull() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn a_short_moons_run_lowers_the_loss_and_raises_the_accuracy() {
     let points = data::moons();
     let run = |replay: bool| {

@@ -66,6 +66,8 @@ fn output<T: Scalar + std::ops::Add<Output = T>>(nodes: &[T]) -> T {
 }
 
 proptest! {
+    // 256 cases natively (proptest's default); 4 under Miri, which runs ~1000x slower.
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
     #[test]
     fn backward_agrees_with_central_differences(
         inputs in prop::collection::vec(-1.5f64..1.5, 1..4),

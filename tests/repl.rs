@@ -35,6 +35,10 @@ fn run_script(input: &[u8]) -> (String, String, Option<i32>) {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs the REPL binary in a child process, which Miri cannot start"
+)]
 fn a_script_through_a_pipe_prints_only_results_and_errors() {
     let (stdout, stderr, code) = run_script(
         b"x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z\nf\n:backward f\nf = (x + ) * z\nf\n",
@@ -52,12 +56,20 @@ fn a_script_through_a_pipe_prints_only_results_and_errors() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs the REPL binary in a child process, which Miri cannot start"
+)]
 fn quit_sets_the_exit_code_and_stops_reading() {
     let (stdout, _, code) = run_script(b"1 + 1\n:quit 3\n2 + 2\n");
     assert_eq!((stdout.as_str(), code), ("2\n", Some(3)));
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs the REPL binary in a child process, which Miri cannot start"
+)]
 fn bytes_that_are_not_utf8_are_an_error_not_the_end() {
     let (stdout, stderr, code) = run_script(b"x = \xff\xfe\n3 * 2\n");
     assert_eq!((stdout.as_str(), code), ("6\n", Some(0)));
@@ -66,6 +78,10 @@ fn bytes_that_are_not_utf8_are_an_error_not_the_end() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs the REPL binary in a child process, which Miri cannot start"
+)]
 fn in_a_terminal_lines_can_be_edited_and_recalled() {
     let mut p = rexpect::spawn(repl_binary().to_str().unwrap(), Some(10_000)).unwrap();
     p.exp_string(">>> ").unwrap();

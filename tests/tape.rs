@@ -38,6 +38,8 @@ fn apply(step: &Step, a: &Value, b: &Value) -> Value {
 const OPS: u8 = 20;
 
 proptest! {
+    // 256 cases natively (proptest's default); 4 under Miri, which runs ~1000x slower.
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
     #[test]
     fn replay_is_bit_identical_to_the_dynamic_engine(
         first in prop::collection::vec(-2.0f64..2.0, 1..4),
@@ -105,24 +107,31 @@ fn a_training_loop_through_the_tape_matches_the_dynamic_loop_exactly() {
     assert_eq!(train(true), train(false));
 }
 
+/// Steps of two nodes each: a million nodes natively, a thousand under Miri.
+const HALF_MILLION: usize = if cfg!(miri) { 500 } else { 500_000 };
+
 #[test]
 fn million_node_circuit_compiles_and_replays_in_2mib() {
     let grad = in_2mib_thread(|| {
         let x = Value::new(0.5);
         let mut v = x.clone();
-        for _ in 0..500_000 {
+        for _ in 0..HALF_MILLION {
             v = &v * 0.9999 + 0.0001; // two nodes a step: a million in all
         }
         let mut tape = v.compile();
         drop(v);
-        assert_eq!(tape.len(), 1_000_001);
+        assert_eq!(tape.len(), 2 * HALF_MILLION + 1);
         x.set_data(0.25);
         tape.forward();
         tape.backward();
         x.grad()
     });
-    // dv/dx = 0.9999^500000, whatever x is.
-    approx::assert_relative_eq!(grad, 0.9999f64.powi(500_000), max_relative = 1e-9);
+    // dv/dx = 0.9999^HALF_MILLION, whatever x is.
+    approx::assert_relative_eq!(
+        grad,
+        0.9999f64.powi(HALF_MILLION as i32),
+        max_relative = 1e-9
+    );
 }
 
 #[test]
