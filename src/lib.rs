@@ -67,13 +67,13 @@ pub mod local;
 pub mod nn;
 mod operators;
 mod ops;
-mod rng;
+
 pub mod script;
 pub mod tape;
 mod trace;
 mod value;
 
-pub use rng::Rng;
+pub use data::{Rng, XorshiftStar};
 pub use tape::Tape;
 pub use trace::{Trace, TraceRow};
 pub use value::Value;

@@ -247,7 +247,7 @@ pub fn scalar_div_dx(x: f64, c: f64) -> f64 {
 /// ```
 #[inline]
 pub fn pow(x: f64, n: f64) -> f64 {
-    x.powf(n)
+    libm_pow(x, n)
 }
 /// ∂xⁿ/∂x = n·xⁿ⁻¹ (and exactly 0 for n = 0, also at x = 0).
 /// ```
@@ -257,7 +257,11 @@ pub fn pow(x: f64, n: f64) -> f64 {
 /// ```
 #[inline]
 pub fn pow_dx(x: f64, n: f64) -> f64 {
-    if n == 0.0 { 0.0 } else { n * x.powf(n - 1.0) }
+    if n == 0.0 {
+        0.0
+    } else {
+        n * libm_pow(x, n - 1.0)
+    }
 }
 
 /// `-x`.
@@ -321,13 +325,14 @@ pub fn ln_dx(x: f64, _out: f64) -> f64 {
 pub fn tanh(x: f64) -> f64 {
     x.tanh()
 }
-/// ∂tanh(x)/∂x = 1 − tanh²(x), from the output t.
+/// ∂tanh(x)/∂x = 1 − tanh²(x), from the output t, with t² computed by `pow` as micrograd's
+/// `out.data**2` is (see [`libm_pow`]'s note: `t * t` differs from it in the last bit now and then).
 /// ```
 /// assert_eq!(circuitgrad::local::tanh_dx(0.0, 0.0), 1.0);
 /// ```
 #[inline]
 pub fn tanh_dx(_x: f64, t: f64) -> f64 {
-    1.0 - t * t
+    1.0 - libm_pow(t, 2.0)
 }
 
 /// The logistic sigmoid `1 / (1 + e⁻ˣ)`, written as the guide writes it.
@@ -469,4 +474,17 @@ mod tests {
         assert_eq!(sigmoid(-1000.0), 0.0); // e^1000 = inf, 1/inf = 0: no NaN
         assert!(relu(f64::NAN).is_nan());
     }
+}
+
+/// `x^y` computed by the platform's `pow`, always (what [`pow`] and [`tanh_dx`] use).
+///
+/// The compiler rewrites `powf` with a constant exponent (`x.powf(2.0)` into `x * x`,
+/// `x.powf(-1.0)` into `1.0 / x`, `x.powf(0.5)` into a square root). Those rewrites round
+/// correctly, while `pow` is allowed half an ulp more, so the two differ in the last bit now and
+/// then, and those bits add up over a training run. Python's `**` calls `pow`, so to print
+/// micrograd's numbers digit for digit every `**` of micrograd's is a real call to `pow` here
+/// (`black_box` hides the exponent from the optimiser; it costs nothing else).
+#[inline]
+pub fn libm_pow(x: f64, y: f64) -> f64 {
+    x.powf(std::hint::black_box(y))
 }
