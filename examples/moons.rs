@@ -2,7 +2,9 @@
 //!
 //! An MLP with two hidden layers of 16 ReLU neurons learns to separate the two moons: 100 points,
 //! full batch, micrograd's loss (mean hinge loss plus 1e-4 times the sum of squared parameters),
-//! 100 steps of SGD with the learning rate falling from 1.0 to 0.1.
+//! 100 steps of SGD with the learning rate falling from 1.0 to 0.1 (over however many steps
+//! `--steps` asks for: `lr = 1.0 - 0.9·k/steps`). A loss that turns NaN or infinite stops the run
+//! with a message.
 //!
 //! ```text
 //! cargo run --release --example moons                     # the dynamic engine
@@ -11,17 +13,26 @@
 //! ```
 //!
 //! It writes `moons_boundary.svg` (the decision boundary, with the points over it) and
-//! `moons_loss.svg` (loss and accuracy per step), under `target/moons` unless `--out` says where.
+//! `moons_loss.svg` (loss and accuracy per step), under the crate's `target/moons` unless `--out`
+//! says where.
+
+mod common;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use circuitgrad::data::{self, Points};
-use circuitgrad::nn::{Mlp, accuracy, margin_loss};
+use circuitgrad::nn::{Mlp, NonFiniteLoss, accuracy, margin_loss};
 use plotters::prelude::*;
 
-const USAGE: &str = "usage: moons [--replay] [--steps N] [--out DIR]";
+const USAGE: &str = "\
+usage: moons [--replay] [--steps N] [--out DIR]
+
+  --replay     train through a compiled tape instead of rebuilding the circuit
+  --steps N    how many steps (a whole number from 1; default 100)
+  --out DIR    where the plots go (default: target/moons in the crate)
+  --help       this text";
 const ALPHA: f64 = 1e-4;
 
 struct Args {
@@ -30,27 +41,13 @@ struct Args {
     out: PathBuf,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        replay: false,
-        steps: 100,
-        out: PathBuf::from("target/moons"),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--replay" => args.replay = true,
-            "--steps" => {
-                let n = it.next().ok_or("--steps needs a number")?;
-                args.steps = n
-                    .parse()
-                    .map_err(|_| format!("--steps takes a whole number, not `{n}`"))?;
-            }
-            "--out" => args.out = it.next().ok_or("--out needs a directory")?.into(),
-            other => return Err(format!("unknown argument `{other}`")),
-        }
+fn parse_args() -> Args {
+    let args = common::Args::parse(USAGE, &["--replay"], &["--steps", "--out"]);
+    Args {
+        replay: args.flag("--replay"),
+        steps: args.value("--steps", 100, USAGE, common::positive),
+        out: args.out("moons"),
     }
-    Ok(args)
 }
 
 /// One step's numbers.
@@ -59,12 +56,15 @@ struct Step {
     accuracy: f64,
 }
 
-fn learning_rate(k: usize) -> f64 {
-    1.0 - 0.9 * k as f64 / 100.0
+/// From 1.0 at the first step down to 0.1 at the last, whatever the number of steps (micrograd's
+/// `1.0 - 0.9·k/100` for 100 steps; with a fixed 100 it would turn negative past step 111 and
+/// climb the loss instead).
+fn learning_rate(k: usize, steps: usize) -> f64 {
+    1.0 - 0.9 * k as f64 / steps as f64
 }
 
-fn sgd(mlp: &Mlp, k: usize) {
-    let lr = learning_rate(k);
+fn sgd(mlp: &Mlp, k: usize, steps: usize) {
+    let lr = learning_rate(k, steps);
     for p in mlp.parameters() {
         p.set_data(p.data() - lr * p.grad());
     }
@@ -72,46 +72,49 @@ fn sgd(mlp: &Mlp, k: usize) {
 
 /// The dynamic engine: build the circuit, backpropagate (which clears every grad below the loss
 /// first), step, and let the circuit drop, every step.
-fn train(mlp: &Mlp, points: &Points, steps: usize) -> Vec<Step> {
-    (0..steps)
-        .map(|k| {
-            let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
-            loss.backward();
-            sgd(mlp, k);
-            Step {
-                loss: loss.data(),
-                accuracy: accuracy(scores.iter().map(|s| s.data()), &points.labels),
-            }
-        })
-        .collect()
+fn train(mlp: &Mlp, points: &Points, steps: usize) -> Training {
+    let mut history = Vec::new();
+    for k in 0..steps {
+        let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
+        if let Err(e) = NonFiniteLoss::check(k as u64 + 1, loss.data()) {
+            return (history, Some(e));
+        }
+        loss.backward();
+        sgd(mlp, k, steps);
+        history.push(Step {
+            loss: loss.data(),
+            accuracy: accuracy(scores.iter().map(|s| s.data()), &points.labels),
+        });
+    }
+    (history, None)
 }
 
+/// The steps taken, and why training stopped early, if it did.
+type Training = (Vec<Step>, Option<NonFiniteLoss>);
+
 /// The same steps through a tape: build and compile the circuit once, then replay it.
-fn train_replayed(mlp: &Mlp, points: &Points, steps: usize) -> Vec<Step> {
+fn train_replayed(mlp: &Mlp, points: &Points, steps: usize) -> Training {
     let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
     let mut tape = loss.compile();
     let at: Vec<usize> = scores.iter().filter_map(|s| tape.index_of(s)).collect();
-    (0..steps)
-        .map(|k| {
-            let loss = tape.forward();
-            tape.backward();
-            sgd(mlp, k);
-            Step {
-                loss,
-                accuracy: accuracy(at.iter().filter_map(|&i| tape.value(i)), &points.labels),
-            }
-        })
-        .collect()
+    let mut history = Vec::new();
+    for k in 0..steps {
+        let loss = tape.forward();
+        if let Err(e) = NonFiniteLoss::check(k as u64 + 1, loss) {
+            return (history, Some(e));
+        }
+        tape.backward();
+        sgd(mlp, k, steps);
+        history.push(Step {
+            loss,
+            accuracy: accuracy(at.iter().filter_map(|&i| tape.value(i)), &points.labels),
+        });
+    }
+    (history, None)
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(e) => {
-            eprintln!("error: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = parse_args();
     let points = data::moons();
     let mlp = Mlp::new(2, &[16, 16, 1], 42);
     println!(">>> mlp = Mlp::new(2, &[16, 16, 1], 42)\n{mlp}");
@@ -128,7 +131,7 @@ fn main() -> ExitCode {
     };
     println!("training {} steps with {mode}:", args.steps);
     let start = Instant::now();
-    let history = match args.replay {
+    let (history, stopped) = match args.replay {
         true => train_replayed(&mlp, &points, args.steps),
         false => train(&mlp, &points, args.steps),
     };
@@ -152,15 +155,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let last = history
-        .last()
-        .map_or((f64::NAN, f64::NAN), |s| (s.loss, s.accuracy));
-    println!(
-        "final: steps={} loss={} accuracy={}",
-        history.len(),
-        last.0,
-        last.1
-    );
+    if let Some(e) = stopped {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    if let Some(last) = history.last() {
+        println!(
+            "final: steps={} loss={} accuracy={}",
+            history.len(),
+            last.loss,
+            last.accuracy
+        );
+    }
     ExitCode::SUCCESS
 }
 
@@ -256,7 +262,9 @@ fn plot_boundary(mlp: &Mlp, points: &Points, path: &std::path::Path, steps: usiz
 fn plot_history(history: &[Step], path: &std::path::Path) -> Fallible<()> {
     let root = SVGBackend::new(path, (720, 420)).into_drawing_area();
     root.fill(&WHITE)?;
-    let max_loss = history.iter().map(|s| s.loss).fold(0.0, f64::max) * 1.05;
+    // Only finite losses reach the axis (training stops at the first other one anyway).
+    let finite = history.iter().map(|s| s.loss).filter(|l| l.is_finite());
+    let max_loss = finite.fold(0.0, f64::max) * 1.05;
     let steps = history.len().max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption("training", ("sans-serif", 20))
@@ -274,7 +282,11 @@ fn plot_history(history: &[Step], path: &std::path::Path) -> Fallible<()> {
     chart.configure_secondary_axes().y_desc("accuracy").draw()?;
     chart
         .draw_series(LineSeries::new(
-            history.iter().enumerate().map(|(k, s)| (k, s.loss)),
+            history
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (k, s.loss))
+                .filter(|(_, l)| l.is_finite()),
             RED.stroke_width(2),
         ))?
         .label("loss")

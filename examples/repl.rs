@@ -14,8 +14,9 @@
 //!
 //! `cargo run --example repl` gives line editing and history on a terminal. When standard input is
 //! not a terminal it runs it as a script, printing only results and errors, and stops at its end:
-//! `cargo run --example repl < session.txt`. Errors go to standard error, each starting `error:`.
-//! The exit code is 0, or the one given to `:quit CODE`.
+//! `cargo run --example repl < session.txt`. Errors go to standard error, each starting
+//! `line N: error:` in a script (`error:` on a terminal). A script's exit code is 1 if any line
+//! failed and 0 if none did, unless `:quit CODE` gives one; `--help` prints how to use it.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -24,18 +25,33 @@ use circuitgrad::script::{Reply, Session};
 use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
-/// Runs one line and prints what it says; `Some(code)` when it asks to quit.
-fn answer(session: &mut Session, line: &str) -> Option<u8> {
+const USAGE: &str = "\
+usage: repl [--help]
+
+On a terminal: type a line, Enter runs it; :help lists what a line can be.
+On a pipe (repl < session.txt): runs each line as a script, prints results,
+reports failed lines as `line N: error: ...` on standard error, and exits 1 if
+any line failed, 0 if none did, or CODE for :quit CODE.";
+
+/// What running one line came to.
+enum Outcome {
+    Ran,
+    Failed,
+    Quit(u8),
+}
+
+/// Runs one line and prints what it says; errors are prefixed with `prefix`.
+fn answer(session: &mut Session, line: &str, prefix: &str) -> Outcome {
     match session.run(line) {
-        Ok(Reply::Nothing) => None,
+        Ok(Reply::Nothing) => Outcome::Ran,
         Ok(Reply::Text(text)) => {
             println!("{text}");
-            None
+            Outcome::Ran
         }
-        Ok(Reply::Quit(code)) => Some(code),
+        Ok(Reply::Quit(code)) => Outcome::Quit(code),
         Err(e) => {
-            eprintln!("{}", e.render(line));
-            None
+            eprintln!("{prefix}{}", e.render(line));
+            Outcome::Failed
         }
     }
 }
@@ -45,14 +61,18 @@ fn answer(session: &mut Session, line: &str) -> Option<u8> {
 fn script(session: &mut Session) -> ExitCode {
     let mut input = std::io::stdin().lock();
     let mut bytes = Vec::new();
-    loop {
+    let mut failed = false;
+    for number in 1.. {
         bytes.clear();
         match input.read_until(b'\n', &mut bytes) {
-            Ok(0) => return ExitCode::SUCCESS,
+            Ok(0) => break,
             Ok(_) => {
                 let line = String::from_utf8_lossy(&bytes);
-                if let Some(code) = answer(session, line.trim_end_matches(['\n', '\r'])) {
-                    return ExitCode::from(code);
+                let prefix = format!("line {number}: ");
+                match answer(session, line.trim_end_matches(['\n', '\r']), &prefix) {
+                    Outcome::Ran => {}
+                    Outcome::Failed => failed = true,
+                    Outcome::Quit(code) => return ExitCode::from(code),
                 }
             }
             Err(e) => {
@@ -60,6 +80,11 @@ fn script(session: &mut Session) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -71,7 +96,7 @@ fn interactive(session: &mut Session, mut editor: DefaultEditor) -> ExitCode {
         match editor.readline(">>> ") {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
-                if let Some(code) = answer(session, &line) {
+                if let Outcome::Quit(code) = answer(session, &line, "") {
                     return ExitCode::from(code);
                 }
             }
@@ -86,6 +111,14 @@ fn interactive(session: &mut Session, mut editor: DefaultEditor) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    if let Some(arg) = std::env::args().nth(1) {
+        if arg == "--help" || arg == "-h" {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("error: unknown argument `{arg}`\n{USAGE}");
+        return ExitCode::from(2);
+    }
     let mut session = Session::new();
     if std::io::stdin().is_terminal() {
         match DefaultEditor::new() {

@@ -4,9 +4,19 @@
 //! point scores over -1), backpropagated through the score's circuit, plus a regularisation pull
 //! of `-reg·w` on every multiplicative parameter; step size 0.01; the points visited in order.
 //!
-//! Run it with `cargo run --example svm`.
+//! Run it with `cargo run --example svm` (`-- --help` for usage).
+
+mod common;
 
 use circuitgrad::guide::{Classifier, POINTS, Svm, TwoLayerNet};
+
+const USAGE: &str =
+    "usage: svm [--help]\n\nTrains the guide's SVM and 2-layer net on its six points.";
+
+/// When every point was first right: the iteration, or that it never happened.
+fn first(perfect: Option<usize>) -> String {
+    perfect.map_or("never".into(), |i| format!("first at iteration {i}"))
+}
 
 /// Trains for `iterations` over the points in order, printing the accuracy every `every`
 /// iterations; returns the first iteration at which every point is right.
@@ -37,6 +47,7 @@ fn net_accuracy(seed: u64, iterations: usize, reg: f64) -> f64 {
 }
 
 fn main() {
+    common::Args::parse(USAGE, &[], &[]);
     println!("## The data\n");
     for (x, y, label) in POINTS {
         println!("({x:>4}, {y:>4})  label {label:>2}");
@@ -48,7 +59,10 @@ fn main() {
     println!("{}\n", svm.accuracy(&POINTS));
     let perfect = train(&mut svm, 400, 1.0, 25);
     let (a, b, c) = (svm.a.data(), svm.b.data(), svm.c.data());
-    println!("\nafter 400 iterations: a = {a}, b = {b}, c = {c}; all six right: {perfect:?}");
+    println!(
+        "\nafter 400 iterations: a = {a}, b = {b}, c = {c}; all six right: {}",
+        first(perfect)
+    );
     println!(
         "score of (1.2, 0.7), label +1: {} (wrong side).\n",
         svm.score(1.2, 0.7).data()
@@ -68,7 +82,7 @@ fn main() {
     println!("## 2. The same SVM with a weaker pull, 0.1·a and 0.1·b\n");
     let mut svm = Svm::new(1.0, -2.0, -1.0);
     let perfect = train(&mut svm, 400, 0.1, 25);
-    println!("\nall six right from iteration {perfect:?} on.");
+    println!("\nall six right: {}.", first(perfect));
     println!("The trade: a weaker pull lets the weights grow to fit every point, at the cost of a");
     println!("smaller margin around the line, which generalises worse on noisy data.\n");
 
@@ -93,7 +107,8 @@ fn main() {
     let mut net = TwoLayerNet::new(0);
     let perfect = train(&mut net, 2000, 0.1, 250);
     println!(
-        "all six right from iteration {perfect:?} on; hinge loss {}",
+        "all six right: {}; hinge loss {}",
+        first(perfect),
         net.hinge_loss(&POINTS)
     );
 }

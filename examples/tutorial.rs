@@ -1,11 +1,18 @@
 //! # The tutorial, as a notebook session
 //!
-//! Karpathy's "Hacker's guide to Neural Networks", redone step by step: gates, numerical gradients,
-//! gradient ascent, a circuit, the chain rule, backprop, and a sigmoid neuron. Every step prints the
-//! expression and its result, in the order you would type them.
+//! A blog post's Python redo of Andrej Karpathy's "Hacker's guide to Neural Networks"
+//! (karpathy.github.io, 2014), redone step by step in Rust: gates, numerical gradients, gradient
+//! ascent, a circuit, the chain rule, backprop, and a sigmoid neuron. The numbers are the post's.
+//! Every step prints the code it runs and its result, in the order you would type them, like a
+//! notebook: `>>> code` then what it printed (nothing, for a call that only changes state, such
+//! as `f.backward()`).
 //!
 //! Run it with `cargo run --example tutorial`. It also draws the circuit and the neuron as SVG
-//! pictures, under `target/tutorial` (or the folder given with `--out DIR`).
+//! pictures, under the crate's `target/tutorial` (or the folder given with `--out DIR`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
 
 use circuitgrad::Value;
 use circuitgrad::gates::{self, ascend, ascent_step, custom, multiply, numerical_gradient};
@@ -26,6 +33,18 @@ macro_rules! cell {
     };
 }
 
+/// A notebook cell that only changes state: prints `>>> code` and runs it.
+macro_rules! run {
+    (let $name:ident = $e:expr) => {
+        println!(">>> let {} = {};\n", stringify!($name), stringify!($e));
+        let $name = $e;
+    };
+    ($e:expr) => {
+        println!(">>> {};\n", stringify!($e));
+        $e;
+    };
+}
+
 /// As `cell!`, printing the value with `{:?}` (tuples, arrays, results).
 macro_rules! cell_debug {
     (let $name:ident = $e:expr) => {
@@ -42,21 +61,17 @@ macro_rules! cell_debug {
     };
 }
 
-/// Where the pictures go: `--out DIR`, or `target/tutorial`.
-fn picture_folder() -> std::path::PathBuf {
-    let args: Vec<String> = std::env::args().collect();
-    match args.iter().position(|a| a == "--out") {
-        Some(i) if i + 1 < args.len() => args[i + 1].clone().into(),
-        _ => "target/tutorial".into(),
-    }
-}
+const USAGE: &str = "\
+usage: tutorial [--out DIR]
 
-/// Writes `value`'s circuit as an SVG picture and says where.
-fn draw(value: &Value, name: &str) {
-    let folder = picture_folder();
+  --out DIR    where the two pictures go (default: target/tutorial in the crate)
+  --help       this text";
+
+/// Writes `value`'s circuit as an SVG picture into `folder` and says where.
+fn draw(value: &Value, folder: &Path, name: &str) {
     let path = folder.join(format!("{name}.svg"));
     let written = value.to_svg().map_err(|e| e.to_string()).and_then(|svg| {
-        std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
         std::fs::write(&path, svg).map_err(|e| e.to_string())
     });
     match written {
@@ -65,11 +80,42 @@ fn draw(value: &Value, name: &str) {
     }
 }
 
+// neuron-start
+fn neuron(a: &Value, b: &Value, c: &Value, x: &Value, y: &Value) -> Value {
+    let ax = (a * x).labeled("ax");
+    let by = (b * y).labeled("by");
+    let sum = ((&ax + &by).labeled("ax+by") + c).labeled("ax+by+c");
+    sum.sigmoid().labeled("s")
+}
+// neuron-end
+
+/// Prints the source of this file between `// NAME-start` and `// NAME-end`, as typed at a
+/// prompt (`>>>` on the first line, `...` on the others).
+fn show_source(name: &str) {
+    let source = include_str!("tutorial.rs");
+    let (start, end) = (format!("// {name}-start"), format!("// {name}-end"));
+    let lines = source
+        .lines()
+        .skip_while(|l| *l != start)
+        .skip(1)
+        .take_while(|l| *l != end);
+    for (i, line) in lines.enumerate() {
+        println!("{} {line}", if i == 0 { ">>>" } else { "..." });
+    }
+    println!();
+}
+
 fn section(title: &str) {
     println!("## {title}\n");
 }
 
 fn main() {
+    let args = common::Args::parse(USAGE, &[], &["--out"]);
+    let pictures: PathBuf = args.out("tutorial");
+    println!(
+        "# Hacker's guide to Neural Networks (Andrej Karpathy, karpathy.github.io), in Rust\n\n\
+         Every number below is the post's. Lines starting `>>>` are the code, run in order.\n"
+    );
     section("1. Gates: functions of their inputs");
     cell!(multiply(-2.0, 3.0));
     cell!(gates::add(-2.0, 5.0));
@@ -102,9 +148,11 @@ fn main() {
     );
 
     section("4. A circuit: f = (x + y) * z, and the chain rule");
-    let x = Value::new(-2.0).labeled("x");
-    let y = Value::new(5.0).labeled("y");
-    let z = Value::new(-4.0).labeled("z");
+    println!("The inputs are leaves: values with a gradient slot, 0 until a backward pass.\n");
+    cell!(let x = Value::new(-2.0).labeled("x"));
+    cell!(let y = Value::new(5.0).labeled("y"));
+    cell!(let z = Value::new(-4.0).labeled("z"));
+    println!("Each operator makes a node that remembers its inputs:\n");
     cell!(let q = (&x + &y).labeled("q"));
     cell!(let f = (&q * &z).labeled("f"));
     println!(
@@ -112,15 +160,15 @@ fn main() {
     );
     println!("df/dz = q. The chain rule multiplies along each path from f back to an input:\n");
     cell_debug!(let by_hand = (z.data() * 1.0, z.data() * 1.0, q.data()));
-    println!("Backprop does the same walk for any circuit:\n");
-    f.backward();
+    println!("Backprop does the same walk for any circuit, from f down, filling every grad:\n");
+    run!(f.backward());
     cell_debug!(let by_backward = (x.grad(), y.grad(), z.grad()));
     cell!(by_hand == by_backward);
     println!("Every node, inputs first (op, label, data, grad):\n");
     cell!(f.trace());
-    draw(&f, "seed_circuit");
+    draw(&f, &pictures, "seed_circuit");
     println!("A step of 0.01 along the gradient raises f:\n");
-    let stepped = |v: &Value| v.data() + 0.01 * v.grad();
+    run!(let stepped = |v: &Value| v.data() + 0.01 * v.grad());
     cell!((stepped(&x) + stepped(&y)) * stepped(&z));
 
     section("5. Karpathy's guide: numerical versus analytic gradients");
@@ -130,22 +178,23 @@ fn main() {
     cell!(multiply(-2.0 + 0.01 * 3.0, 3.0 + 0.01 * -2.0));
 
     section("6. A sigmoid neuron: sigmoid(a*x + b*y + c)");
-    let [a, b, c, x, y] = [("a", 1.0), ("b", 2.0), ("c", -3.0), ("x", -1.0), ("y", 3.0)]
-        .map(|(name, v)| Value::new(v).labeled(name));
-    let neuron = || {
-        let ax = (&a * &x).labeled("ax");
-        let by = (&b * &y).labeled("by");
-        let sum = ((&ax + &by).labeled("ax+by") + &c).labeled("ax+by+c");
-        sum.sigmoid().labeled("s")
-    };
-    cell!(let s = neuron());
-    s.backward();
+    println!("Five fresh leaves: the weights a, b, the bias c, and the inputs x, y.\n");
+    cell!(let a = Value::new(1.0).labeled("a"));
+    cell!(let b = Value::new(2.0).labeled("b"));
+    cell!(let c = Value::new(-3.0).labeled("c"));
+    cell!(let x = Value::new(-1.0).labeled("x"));
+    cell!(let y = Value::new(3.0).labeled("y"));
+    println!("The neuron as a function of the leaves, so that it can be rebuilt after a step:\n");
+    show_source("neuron");
+    cell!(let s = neuron(&a, &b, &c, &x, &y));
+    run!(s.backward());
     cell_debug!([a.grad(), b.grad(), c.grad(), x.grad(), y.grad()]);
     cell!(s.trace());
-    draw(&s, "neuron");
-    println!("A step of 0.01 along every gradient raises the neuron's output:\n");
-    for v in [&a, &b, &c, &x, &y] {
+    draw(&s, &pictures, "neuron");
+    println!("A step of 0.01 along every gradient, then the neuron rebuilt on the new data:\n");
+    run!(for v in [&a, &b, &c, &x, &y] {
         v.set_data(v.data() + 0.01 * v.grad());
-    }
-    cell!(neuron().data());
+    });
+    cell!(neuron(&a, &b, &c, &x, &y).data());
+    println!("The output went up from 0.8807970779778823, as the gradients promised.");
 }

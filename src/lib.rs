@@ -67,7 +67,7 @@ pub mod local;
 pub mod nn;
 mod operators;
 mod ops;
-
+pub mod pool;
 pub mod script;
 pub mod tape;
 mod trace;

@@ -371,6 +371,19 @@ pub fn relu_dx(x: f64, _out: f64) -> f64 {
     if x > 0.0 { 1.0 } else { 0.0 }
 }
 
+/// `x^y` computed by the platform's `pow`, always (what [`pow`] and [`tanh_dx`] use).
+///
+/// The compiler rewrites `powf` with a constant exponent (`x.powf(2.0)` into `x * x`,
+/// `x.powf(-1.0)` into `1.0 / x`, `x.powf(0.5)` into a square root). Those rewrites round
+/// correctly, while `pow` is allowed half an ulp more, so the two differ in the last bit now and
+/// then, and those bits add up over a training run. Python's `**` calls `pow`, so to print
+/// micrograd's numbers digit for digit every `**` of micrograd's is a real call to `pow` here
+/// (`black_box` hides the exponent from the optimiser; it costs nothing else).
+#[inline]
+pub fn libm_pow(x: f64, y: f64) -> f64 {
+    x.powf(std::hint::black_box(y))
+}
+
 #[cfg(test)]
 mod tests {
     //! Each local derivative against a central difference of its own forward rule.
@@ -474,17 +487,4 @@ mod tests {
         assert_eq!(sigmoid(-1000.0), 0.0); // e^1000 = inf, 1/inf = 0: no NaN
         assert!(relu(f64::NAN).is_nan());
     }
-}
-
-/// `x^y` computed by the platform's `pow`, always (what [`pow`] and [`tanh_dx`] use).
-///
-/// The compiler rewrites `powf` with a constant exponent (`x.powf(2.0)` into `x * x`,
-/// `x.powf(-1.0)` into `1.0 / x`, `x.powf(0.5)` into a square root). Those rewrites round
-/// correctly, while `pow` is allowed half an ulp more, so the two differ in the last bit now and
-/// then, and those bits add up over a training run. Python's `**` calls `pow`, so to print
-/// micrograd's numbers digit for digit every `**` of micrograd's is a real call to `pow` here
-/// (`black_box` hides the exponent from the optimiser; it costs nothing else).
-#[inline]
-pub fn libm_pow(x: f64, y: f64) -> f64 {
-    x.powf(std::hint::black_box(y))
 }

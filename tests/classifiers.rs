@@ -46,6 +46,10 @@ fn the_pull_backpropagates_to_the_svm_parameters() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn svm_with_the_guides_settings_stops_at_five_of_six() {
     let mut svm = Svm::new(1.0, -2.0, -1.0);
     let before = svm.hinge_loss(&POINTS);
@@ -59,6 +63,10 @@ fn svm_with_the_guides_settings_stops_at_five_of_six() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn svm_with_a_weaker_pull_separates_all_six_before_400() {
     let mut svm = Svm::new(1.0, -2.0, -1.0);
     let first = train(&mut svm, 400, 0.1).expect("reaches accuracy 1");

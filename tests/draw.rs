@@ -62,6 +62,10 @@ fn labels_are_escaped_in_both_formats() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "draws a 2,000-value circuit: native tests cover it; Miri would take minutes"
+)]
 fn a_circuit_past_the_limit_is_refused_with_its_size() {
     let mut v = Value::new(1.0);
     for _ in 0..MAX_DRAWN_VALUES {

@@ -424,6 +424,10 @@ fn bad_shapes_and_settings_are_typed_errors() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn a_diverging_run_stops_with_a_message_not_nan() {
     // lr 1000 sends micrograd's cross-entropy to NaN within a few steps.
     let (splits, mlp) = anchor_setup();

@@ -49,10 +49,12 @@ fn a_script_through_a_pipe_prints_only_results_and_errors() {
     );
     assert_eq!(
         stderr,
-        "error: expected a number, a name, `-`, a function call or `(`, found `)` at column 10\n  \
-         f = (x + ) * z\n           ^\n"
+        "line 8: error: expected a number, a name, `-`, a function call or `(`, found `)` at \
+         column 10\n  f = (x + ) * z\n           ^\n"
     );
-    assert_eq!(code, Some(0)); // errors do not change the exit code; end of input ends the run
+    assert_eq!(code, Some(1)); // a failed line: the script goes on, and exits 1 at its end
+    let (_, stderr, code) = run_script(b"x = 1\ny = x * 2\n");
+    assert_eq!((stderr.as_str(), code), ("", Some(0)));
 }
 
 #[test]
@@ -72,8 +74,11 @@ fn quit_sets_the_exit_code_and_stops_reading() {
 )]
 fn bytes_that_are_not_utf8_are_an_error_not_the_end() {
     let (stdout, stderr, code) = run_script(b"x = \xff\xfe\n3 * 2\n");
-    assert_eq!((stdout.as_str(), code), ("6\n", Some(0)));
-    assert!(stderr.starts_with("error: expected a number"), "{stderr}");
+    assert_eq!((stdout.as_str(), code), ("6\n", Some(1)));
+    assert!(
+        stderr.starts_with("line 1: error: expected a number"),
+        "{stderr}"
+    );
 }
 
 #[cfg(unix)]

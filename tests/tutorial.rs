@@ -63,6 +63,10 @@ fn one_ascent_step_on_the_custom_gate_raises_it() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
 fn ascent_until_the_gain_is_tiny_reaches_the_posts_result() {
     // The post returns [value before the last step, x after it, y after it].
     let Ascent {

@@ -9,6 +9,11 @@ enum Op {
     Add,
     Mul,
     Relu,
+    Tanh,
+    Exp,
+    Ln,
+    /// `a ^ val[b]`, `b` a constant leaf.
+    Pow,
 }
 
 #[derive(Default)]
@@ -67,6 +72,28 @@ impl Tape {
         self.push(if x > 0.0 { x } else { 0.0 }, Op::Relu, a, 0)
     }
 
+    #[inline]
+    pub fn tanh(&mut self, a: u32) -> u32 {
+        self.push(self.val[a as usize].tanh(), Op::Tanh, a, 0)
+    }
+
+    #[inline]
+    pub fn exp(&mut self, a: u32) -> u32 {
+        self.push(self.val[a as usize].exp(), Op::Exp, a, 0)
+    }
+
+    #[inline]
+    pub fn ln(&mut self, a: u32) -> u32 {
+        self.push(self.val[a as usize].ln(), Op::Ln, a, 0)
+    }
+
+    /// `a ^ c`, with the constant `c` as a leaf.
+    #[inline]
+    pub fn pow(&mut self, a: u32, c: f64) -> u32 {
+        let c_id = self.leaf(c);
+        self.push(self.val[a as usize].powf(c), Op::Pow, a, c_id)
+    }
+
     /// Gradients of node `out` with respect to every node, in one reverse sweep.
     pub fn backward(&mut self, out: u32) {
         self.grad.clear();
@@ -89,6 +116,13 @@ impl Tape {
                     if self.val[a] > 0.0 {
                         self.grad[a] += g;
                     }
+                }
+                Op::Tanh => self.grad[a] += (1.0 - self.val[i] * self.val[i]) * g,
+                Op::Exp => self.grad[a] += self.val[i] * g,
+                Op::Ln => self.grad[a] += g / self.val[a],
+                Op::Pow => {
+                    let c = self.val[b];
+                    self.grad[a] += c * self.val[a].powf(c - 1.0) * g;
                 }
             }
         }

@@ -1,4 +1,4 @@
-//! The workloads W1–W4 of `BENCHMARKS.md`, for circuitgrad and for a flat-tape floor in the same
+//! The workloads W1–W5 of `BENCHMARKS.md`, for circuitgrad and for a flat-tape floor in the same
 //! process, so every figure is also a ratio that survives a noisy machine. `reverse` and
 //! `micro_grad` run W1 and W4 beside them.
 //!
@@ -8,6 +8,7 @@
 
 mod floor;
 mod mlp;
+mod yinyang;
 
 use std::hint::black_box;
 use std::process::Command;
@@ -379,6 +380,8 @@ fn main() {
             "w1" => println!("{}", w1_circuitgrad()),
             "w2" => println!("{}", w2_circuitgrad(1_000_000)),
             "w3" => println!("{}", in_2mib_thread(w3_circuitgrad)),
+            "w5" => println!("{}", yinyang::circuitgrad().ms_per_step),
+            "w5replay" => println!("{}", yinyang::circuitgrad_replay().ms_per_step),
             "replay" => println!(
                 "{}",
                 mlp::circuitgrad_replay(&mlp::moons(), SEED).ms_per_step
@@ -481,7 +484,50 @@ fn main() {
         target: Some(1.5),
         peers: String::new(),
     });
+
+    let w5_ours: Vec<yinyang::Run> = (0..runs(3)).map(|_| yinyang::circuitgrad()).collect();
+    let w5_replay: Vec<yinyang::Run> = (0..runs(3))
+        .map(|_| yinyang::circuitgrad_replay())
+        .collect();
+    let w5_floor: Vec<yinyang::Run> = (0..runs(3)).map(|_| yinyang::floor()).collect();
+    let w5_ms = |runs: &[yinyang::Run]| median(runs.iter().map(|r| r.ms_per_step).collect());
+    let python = yinyang::anchor_dir().and_then(|dir| yinyang::python(&dir));
+    let python_peer = python
+        .as_ref()
+        .map_or("anchor (Python) not found".to_string(), |(ms, _)| {
+            format!("micrograd.py {ms:.1}")
+        });
+    rows.push(Row {
+        name: "W5 ms/step".into(),
+        ours: w5_ms(&w5_ours),
+        floor: w5_ms(&w5_floor),
+        target: None,
+        peers: python_peer.clone(),
+    });
+    rows.push(Row {
+        name: "W5 ms/step, replayed tapes".into(),
+        ours: w5_ms(&w5_replay),
+        floor: w5_ms(&w5_floor),
+        target: None,
+        peers: python_peer,
+    });
     print_rows(&rows);
+    println!(
+        "\nW5 last train loss: circuitgrad {}, replayed {}, floor {}{}",
+        w5_ours[0].last_loss,
+        w5_replay[0].last_loss,
+        w5_floor[0].last_loss,
+        python
+            .as_ref()
+            .map_or(String::new(), |(_, l)| format!(", micrograd.py {l}"))
+    );
+    if let Some((py, _)) = python {
+        println!(
+            "W5 speed-up over micrograd.py: dynamic {:.0}x (goal >= 100x), replayed {:.0}x (goal >= 1000x)",
+            py / w5_ms(&w5_ours),
+            py / w5_ms(&w5_replay)
+        );
+    }
 
     let [leaves, scalars, replayed] = neuron_forms();
     println!(

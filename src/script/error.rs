@@ -72,6 +72,17 @@ pub enum ScriptError {
     },
     /// `:draw` of a circuit too big to draw.
     Draw(TooBig),
+    /// `:draw` to a file whose extension it does not write.
+    DrawFormat {
+        /// The file.
+        path: String,
+    },
+    /// A command typed without its colon (`quit` for `:quit`), where no name of that spelling
+    /// is bound.
+    MissingColon {
+        /// The command as typed.
+        command: String,
+    },
     /// `:draw` could not write its file.
     Io {
         /// The file.
@@ -118,7 +129,12 @@ impl ScriptError {
         match self.column() {
             Some(column) => {
                 let shown: String = line.chars().take(200).collect();
-                let pad = " ".repeat(column.saturating_sub(1).min(200));
+                // A tab above stays a tab below, so the caret lines up however tabs are shown.
+                let pad: String = line
+                    .chars()
+                    .take(column.saturating_sub(1).min(200))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
                 format!("error: {self}\n  {shown}\n  {pad}^")
             }
             None => format!("error: {self}"),
@@ -165,6 +181,15 @@ impl fmt::Display for ScriptError {
             ),
             ScriptError::Draw(too_big) => write!(f, "{too_big}"),
             ScriptError::Io { path, message } => write!(f, "could not write {path}: {message}"),
+            ScriptError::DrawFormat { path } => write!(
+                f,
+                "cannot draw into `{path}`: :draw writes FILE.svg (a picture) or FILE.dot \
+                 (Graphviz), by the extension"
+            ),
+            ScriptError::MissingColon { command } => write!(
+                f,
+                "`{command}` is a command: type `:{command}` (commands start with a colon)"
+            ),
         }
     }
 }

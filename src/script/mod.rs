@@ -24,8 +24,8 @@ use std::collections::HashMap;
 
 use itertools::Itertools;
 
+use error::FUNCTIONS;
 pub use error::ScriptError;
-use error::{COMMANDS, FUNCTIONS};
 use parser::{FUNCTION_NAMES, MAX_DEPTH, Operand, Parser};
 
 use crate::Value;
@@ -114,11 +114,25 @@ impl Session {
             });
         }
         let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        if let Some(command) = trimmed.strip_prefix(':') {
+            // A comment after a command starts at a `#` after a space (a file name may hold `#`).
+            let command = command
+                .find(" #")
+                .or_else(|| command.find("\t#"))
+                .map_or(command, |at| &command[..at]);
+            return self.command(command);
+        }
+        // A comment runs from `#` to the end of the line; the expression language has no `#`.
+        let line = line.find('#').map_or(line, |at| &line[..at]);
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
             return Ok(Reply::Nothing);
         }
-        if let Some(command) = trimmed.strip_prefix(':') {
-            return self.command(command);
+        if matches!(trimmed, "quit" | "exit" | "help" | "vars") && self.get(trimmed).is_none() {
+            let command = if trimmed == "exit" { "quit" } else { trimmed };
+            return Err(ScriptError::MissingColon {
+                command: command.to_string(),
+            });
         }
         let lookup = |name: &str| self.get(name).cloned();
         let bound = || self.names.clone();
@@ -251,8 +265,16 @@ impl Session {
 
     fn draw(&self, name: &str, file: &str) -> Result<Reply, ScriptError> {
         let value = self.lookup(name)?;
-        let text = if file.ends_with(".dot") {
+        let extension = std::path::Path::new(file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let text = if extension.as_deref() == Some("dot") {
             value.to_dot()
+        } else if extension.as_deref() != Some("svg") {
+            return Err(ScriptError::DrawFormat {
+                path: file.to_string(),
+            });
         } else {
             #[cfg(feature = "svg")]
             {
@@ -274,28 +296,36 @@ impl Session {
     }
 }
 
-/// The text of `:help`.
+/// The text of `:help`, every line within 80 columns.
 fn help() -> String {
     format!(
         "\
 NAME = EXPR    bind NAME to the value of EXPR (a node of a circuit)
 EXPR           print the value of EXPR
-# ...          a comment
+# ...          a comment, alone or after a line (x = 1  # the input)
 
-Expressions: numbers (3, -2.5, 1e-3), names, + - * /, unary -, x^2 or x**2 (a number
-exponent; one power per level, so write (a^b)^c), parentheses, and the functions
-{FUNCTIONS}. A name used twice is the same node: s = x * x gives x the gradient 2x.
+Expressions: numbers (3, -2.5, 1e-3), names, + - * /, unary -, x^2 or x**2
+(a number exponent; one power per level, so write (a^b)^c), parentheses,
+and the functions {FUNCTIONS}.
+A name used twice is the same node: s = x * x gives x the gradient 2x.
 
-Commands: {COMMANDS}
-  :backward NAME  backpropagate from NAME; print the grad of every bound name below it
-  :grad NAME      print NAME's grad          :trace NAME   every node below NAME
-  :draw NAME FILE write NAME's circuit (FILE.svg a picture, FILE.dot Graphviz)
-  :vars           every binding              :quit [CODE]  stop (also at end of input)
+Commands (each starts with a colon; the first letter is enough):
+  :backward NAME  backpropagate from NAME; print the grad of each name below
+  :grad NAME      print NAME's grad
+  :trace NAME     every node below NAME, with its data and grad
+  :draw NAME FILE write NAME's circuit: FILE.svg a picture, FILE.dot Graphviz
+  :vars           every binding
+  :help           this text
+  :quit [CODE]    stop (also at the end of input)
 
-Rebinding: NAME = EXPR makes a new node, as in Python. Circuits already built from the old
-NAME keep the old node and its value; rebuild them (e.g. f = q * z again) to use the new one.
+Rebinding: NAME = EXPR makes a new node, as in Python. Circuits already built
+from the old NAME keep the old node; rebuild them (f = q * z again) to use it.
 
-Numbers are IEEE-754 doubles: 1e999 is inf, ln(-1) is NaN, 1/0 is inf, and they propagate.
-Limits: lines of {MAX_LINE} bytes, nesting {MAX_DEPTH} levels deep."
+Numbers are IEEE-754 doubles: 1e999 is inf, ln(-1) is NaN, 1/0 is inf, and
+they propagate. Limits: lines of {MAX_LINE} bytes, nesting {MAX_DEPTH} levels deep.
+
+A script on standard input (repl < file) prints results, reports each failed
+line as `line N: error: ...` on standard error, and exits 1 if any line
+failed (or with the CODE of :quit CODE)."
     )
 }

@@ -1,0 +1,102 @@
+//! What every example does with its command line: `--help` prints its usage, anything it does
+//! not understand is refused with exit code 2, and pictures go under the crate's `target/`
+//! unless `--out DIR` says where (wherever the example is run from).
+#![allow(dead_code)] // each example uses its own part of this module
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::exit;
+
+/// A parsed command line: the flags given, and each option's value.
+pub struct Args {
+    flags: Vec<&'static str>,
+    values: HashMap<&'static str, String>,
+}
+
+impl Args {
+    /// Parses the command line: `flags` take no value, `options` take one. Prints `usage` and
+    /// exits 0 on `--help`; prints what is wrong and `usage` and exits 2 on anything else unknown.
+    pub fn parse(usage: &str, flags: &[&'static str], options: &[&'static str]) -> Args {
+        let mut args = Args {
+            flags: Vec::new(),
+            values: HashMap::new(),
+        };
+        let refuse = |message: String| -> ! {
+            eprintln!("error: {message}\n{usage}");
+            exit(2)
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            if arg == "--help" || arg == "-h" {
+                println!("{usage}");
+                exit(0);
+            }
+            if let Some(&flag) = flags.iter().find(|f| **f == arg) {
+                args.flags.push(flag);
+            } else if let Some(&option) = options.iter().find(|o| **o == arg) {
+                match it.next() {
+                    Some(value) => {
+                        args.values.insert(option, value);
+                    }
+                    None => refuse(format!("{option} needs a value")),
+                }
+            } else {
+                refuse(format!("unknown argument `{arg}`"));
+            }
+        }
+        args
+    }
+
+    /// Whether `flag` was given.
+    pub fn flag(&self, flag: &str) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// The value of `option`, parsed and checked by `parse` (which says what is allowed), or
+    /// `default`; exits 2 with the message if the value is refused.
+    pub fn value<T>(
+        &self,
+        option: &str,
+        default: T,
+        usage: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> T {
+        match self.values.get(option) {
+            None => default,
+            Some(text) => parse(text).unwrap_or_else(|message| {
+                eprintln!("error: {option} {message}, not `{text}`\n{usage}");
+                exit(2)
+            }),
+        }
+    }
+
+    /// `--out DIR`, or `target/NAME` in the crate.
+    pub fn out(&self, name: &str) -> PathBuf {
+        self.values
+            .get("--out")
+            .map_or_else(|| default_out(name), PathBuf::from)
+    }
+}
+
+/// `target/NAME` in the crate's folder, wherever the example is run from.
+pub fn default_out(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(name)
+}
+
+/// A whole number from 1.
+pub fn positive(text: &str) -> Result<usize, String> {
+    text.parse()
+        .ok()
+        .filter(|&n: &usize| n > 0)
+        .ok_or_else(|| "takes a whole number from 1".to_string())
+}
+
+/// A finite number at least 0.
+pub fn non_negative(text: &str) -> Result<f64, String> {
+    text.parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x >= 0.0)
+        .ok_or_else(|| "takes a finite number at least 0".to_string())
+}
