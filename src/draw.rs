@@ -186,8 +186,8 @@ mod svg {
     /// The cells of a value's box: its label (if any), data and grad.
     fn fields(item: &Item) -> Vec<String> {
         let numbers = [
-            format!("data {:.4}", item.data),
-            format!("grad {:.4}", item.grad),
+            format!("data {}", crate::number::format(item.data, Some(4))),
+            format!("grad {}", crate::number::format(item.grad, Some(4))),
         ];
         match item.label.is_empty() {
             true => numbers.to_vec(),

@@ -54,7 +54,7 @@
 //! - A node keeps its inputs alive; nothing keeps its consumers alive, so there are no `Rc` cycles
 //!   and dropping the last handle to an output frees the whole circuit below it.
 //! - `Value` is `!Send`: a circuit lives on the thread that built it.
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod backward;
@@ -65,8 +65,9 @@ pub mod guide;
 mod label;
 pub mod local;
 pub mod nn;
+mod number;
 mod operators;
-mod ops;
+pub(crate) mod ops;
 pub mod pool;
 pub mod script;
 pub mod tape;
@@ -74,6 +75,7 @@ mod trace;
 mod value;
 
 pub use data::{Rng, XorshiftStar};
+pub use ops::Exponent;
 pub use tape::Tape;
 pub use trace::{Trace, TraceRow};
 pub use value::Value;

@@ -371,6 +371,126 @@ pub fn relu_dx(x: f64, _out: f64) -> f64 {
     if x > 0.0 { 1.0 } else { 0.0 }
 }
 
+/// The smaller of `a` and `b`; if one is NaN, the other (IEEE-754 `minNum`).
+/// ```
+/// use circuitgrad::local::min;
+/// assert_eq!(min(-2.0, 3.0), -2.0);
+/// assert_eq!(min(f64::NAN, 3.0), 3.0);
+/// ```
+#[inline]
+pub fn min(a: f64, b: f64) -> f64 {
+    a.min(b)
+}
+/// ∂min(a, b)/∂a: 1 if `a` is the smaller (or `b` is NaN), ½ on a tie, 0 otherwise.
+/// ```
+/// use circuitgrad::local::min_da;
+/// assert_eq!((min_da(1.0, 2.0), min_da(2.0, 2.0), min_da(3.0, 2.0)), (1.0, 0.5, 0.0));
+/// ```
+#[inline]
+pub fn min_da(a: f64, b: f64) -> f64 {
+    if a == b {
+        0.5
+    } else if a < b || b.is_nan() {
+        1.0
+    } else {
+        0.0
+    }
+}
+/// ∂min(a, b)/∂b, the mirror of [`min_da`].
+/// ```
+/// use circuitgrad::local::min_db;
+/// assert_eq!(min_db(1.0, 2.0), 0.0);
+/// ```
+#[inline]
+pub fn min_db(a: f64, b: f64) -> f64 {
+    min_da(b, a)
+}
+
+/// `a^b` with both a node: [`libm_pow`], as for a number exponent.
+/// ```
+/// assert_eq!(circuitgrad::local::pow_value(2.0, 3.0), 8.0);
+/// ```
+#[inline]
+pub fn pow_value(a: f64, b: f64) -> f64 {
+    libm_pow(a, b)
+}
+/// ∂aᵇ/∂a = b·aᵇ⁻¹ (0 for b = 0), as [`pow_dx`].
+/// ```
+/// assert_eq!(circuitgrad::local::pow_value_da(2.0, 3.0), 12.0);
+/// ```
+#[inline]
+pub fn pow_value_da(a: f64, b: f64) -> f64 {
+    pow_dx(a, b)
+}
+/// ∂aᵇ/∂b = aᵇ·ln a. At a = 0 with b > 0 it is 0 (aᵇ is 0 there for every b > 0); for a < 0
+/// it is NaN (IEEE-754: ln of a negative number), as the real derivative does not exist.
+/// ```
+/// use circuitgrad::local::pow_value_db;
+/// assert_eq!(pow_value_db(1.0, 5.0), 0.0); // 1^b is flat in b
+/// assert_eq!(pow_value_db(0.0, 2.0), 0.0);
+/// assert!(pow_value_db(-2.0, 2.0).is_nan());
+/// ```
+#[inline]
+pub fn pow_value_db(a: f64, b: f64) -> f64 {
+    if a == 0.0 && b > 0.0 {
+        0.0
+    } else {
+        libm_pow(a, b) * a.ln()
+    }
+}
+
+/// `√x`. IEEE-754: `√-1` is NaN.
+/// ```
+/// assert_eq!(circuitgrad::local::sqrt(9.0), 3.0);
+/// ```
+#[inline]
+pub fn sqrt(x: f64) -> f64 {
+    x.sqrt()
+}
+/// ∂√x/∂x = 1/(2√x), from the output: inf at 0.
+/// ```
+/// assert_eq!(circuitgrad::local::sqrt_dx(9.0, 3.0), 1.0 / 6.0);
+/// ```
+#[inline]
+pub fn sqrt_dx(_x: f64, out: f64) -> f64 {
+    0.5 / out
+}
+
+/// `|x|`.
+/// ```
+/// assert_eq!(circuitgrad::local::abs(-2.5), 2.5);
+/// ```
+#[inline]
+pub fn abs(x: f64) -> f64 {
+    x.abs()
+}
+/// ∂|x|/∂x: the sign of x, and 0 at 0 (the same side as ReLU's kink); NaN for NaN.
+/// ```
+/// use circuitgrad::local::abs_dx;
+/// assert_eq!((abs_dx(-2.0, 2.0), abs_dx(0.0, 0.0), abs_dx(3.0, 3.0)), (-1.0, 0.0, 1.0));
+/// ```
+#[inline]
+pub fn abs_dx(x: f64, _out: f64) -> f64 {
+    if x == 0.0 { 0.0 } else { x.signum() }
+}
+
+/// `x²`, as `x * x`.
+/// ```
+/// assert_eq!(circuitgrad::local::square(-3.0), 9.0);
+/// ```
+#[inline]
+pub fn square(x: f64) -> f64 {
+    x * x
+}
+/// ∂x²/∂x = 2x.
+/// ```
+/// assert_eq!(circuitgrad::local::square_dx(-3.0, 9.0), -6.0);
+/// ```
+#[inline]
+pub fn square_dx(x: f64, _out: f64) -> f64 {
+    2.0 * x
+}
+
 /// `x^y` computed by the platform's `pow`, always (what [`pow`] and [`tanh_dx`] use).
 ///
 /// The compiler rewrites `powf` with a constant exponent (`x.powf(2.0)` into `x * x`,
@@ -406,15 +526,17 @@ mod tests {
             fn(f64, f64) -> f64,
             fn(f64, f64) -> f64,
         );
-        let rules: [(&str, Rule); 5] = [
+        let rules: [(&str, Rule); 7] = [
             ("add", (add, add_da, add_db)),
             ("sub", (sub, sub_da, sub_db)),
             ("mul", (mul, mul_da, mul_db)),
             ("div", (div, div_da, div_db)),
             ("max", (max, max_da, max_db)),
+            ("min", (min, min_da, min_db)),
+            ("pow_value", (pow_value, pow_value_da, pow_value_db)),
         ];
         for (name, (f, da, db)) in rules {
-            for (a, b) in [(1.3, -0.7), (-2.0, 3.0), (0.4, 2.5)] {
+            for (a, b) in [(1.3, -0.7), (2.0, 3.0), (0.4, 2.5)] {
                 let want_a = central(|a| f(a, b), a);
                 let want_b = central(|b| f(a, b), b);
                 let close = |got: f64, want: f64| {
@@ -453,13 +575,16 @@ mod tests {
 
     #[test]
     fn unary_derivatives_match_central_differences() {
-        let rules: [(F1, F2); 6] = [
+        let rules: [(F1, F2); 9] = [
             (neg, neg_dx),
             (exp, exp_dx),
             (ln, ln_dx),
             (tanh, tanh_dx),
             (sigmoid, sigmoid_dx),
             (relu, relu_dx),
+            (sqrt, sqrt_dx),
+            (abs, abs_dx),
+            (square, square_dx),
         ];
         for (f, dx) in rules {
             for x in [0.3, 1.7, 2.5] {

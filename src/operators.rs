@@ -4,18 +4,21 @@
 //! A scalar operand stays a number in the node (`x * 0.5` is one node, not a node and a constant
 //! leaf), which halves the memory of the usual `v * 0.9999 + 0.0001` training chains.
 
-use std::iter::Sum;
-use std::ops::{Add, Div, Mul, Neg, Sub};
+use std::iter::{Product, Sum};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use crate::Value;
 
-/// `binary_operator!(Trait, method, value ⊕ value, value ⊕ f64, f64 ⊕ value)` writes the eight
-/// impls of `Trait` over `Value`, `&Value` and `f64`. Each op is given as a closure on references.
+/// `binary_operator!(Trait, method, value ⊕ value, value ⊕ c, c ⊕ value)` writes the twelve impls
+/// of `Trait` over `Value`, `&Value` and a number (`f64`, or `i32` so that `&x * 2` works). Each op
+/// is given as a closure on references.
 macro_rules! binary_operator {
     ($Trait:ident, $method:ident, $vv:expr, $vs:expr, $sv:expr) => {
         binary_operator!(@values $Trait, $method, $vv, [Value, Value], [Value, &Value], [&Value, Value], [&Value, &Value]);
-        binary_operator!(@scalar $Trait, $method, $vs, $sv, Value);
-        binary_operator!(@scalar $Trait, $method, $vs, $sv, &Value);
+        binary_operator!(@scalar $Trait, $method, $vs, $sv, Value, f64);
+        binary_operator!(@scalar $Trait, $method, $vs, $sv, &Value, f64);
+        binary_operator!(@scalar $Trait, $method, $vs, $sv, Value, i32);
+        binary_operator!(@scalar $Trait, $method, $vs, $sv, &Value, i32);
     };
     (@values $Trait:ident, $method:ident, $vv:expr, $([$L:ty, $R:ty]),+) => {$(
         impl $Trait<$R> for $L {
@@ -27,21 +30,21 @@ macro_rules! binary_operator {
             }
         }
     )+};
-    (@scalar $Trait:ident, $method:ident, $vs:expr, $sv:expr, $V:ty) => {
-        impl $Trait<f64> for $V {
+    (@scalar $Trait:ident, $method:ident, $vs:expr, $sv:expr, $V:ty, $S:ty) => {
+        impl $Trait<$S> for $V {
             type Output = Value;
             #[inline]
-            fn $method(self, rhs: f64) -> Value {
+            fn $method(self, rhs: $S) -> Value {
                 let op: fn(&Value, f64) -> Value = $vs;
-                op(&self, rhs)
+                op(&self, f64::from(rhs))
             }
         }
-        impl $Trait<$V> for f64 {
+        impl $Trait<$V> for $S {
             type Output = Value;
             #[inline]
             fn $method(self, rhs: $V) -> Value {
                 let op: fn(f64, &Value) -> Value = $sv;
-                op(self, &rhs)
+                op(f64::from(self), &rhs)
             }
         }
     };
@@ -76,6 +79,28 @@ binary_operator!(
     |a, c| a.div_scalar(c),
     |c, a| a.scalar_div(c)
 );
+
+/// `assign_operator!(Trait, method, Op, op)` writes `x op= rhs` as `x = &x op rhs` for every
+/// right-hand side that `&Value op rhs` takes: a new node, and `x` now names it (as Python's `+=`
+/// on micrograd's `Value`). Circuits built from the old `x` keep the old node.
+macro_rules! assign_operator {
+    ($Trait:ident, $method:ident, $Op:ident, $op:ident) => {
+        impl<R> $Trait<R> for Value
+        where
+            for<'a> &'a Value: $Op<R, Output = Value>,
+        {
+            #[inline]
+            fn $method(&mut self, rhs: R) {
+                *self = (&*self).$op(rhs);
+            }
+        }
+    };
+}
+
+assign_operator!(AddAssign, add_assign, Add, add);
+assign_operator!(SubAssign, sub_assign, Sub, sub);
+assign_operator!(MulAssign, mul_assign, Mul, mul);
+assign_operator!(DivAssign, div_assign, Div, div);
 
 impl Neg for Value {
     type Output = Value;
@@ -124,6 +149,32 @@ impl<'a> Sum<&'a Value> for Value {
     }
 }
 
+impl Product<Value> for Value {
+    /// The product as a chain of `*` nodes; the empty product is a leaf 1.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let xs: Vec<Value> = (1..=3).map(|i| Value::new(i as f64)).collect();
+    /// let p: Value = xs.iter().product(); // ∂p/∂x₀ = x₁x₂ = 6
+    /// p.backward();
+    /// assert_eq!((p.data(), xs[0].grad()), (6.0, 6.0));
+    /// assert_eq!(std::iter::empty::<Value>().product::<Value>().data(), 1.0);
+    /// ```
+    fn product<I: Iterator<Item = Value>>(mut iter: I) -> Value {
+        match iter.next() {
+            Some(first) => iter.fold(first, |total, x| total.mul_value(&x)),
+            None => Value::new(1.0),
+        }
+    }
+}
+
+impl<'a> Product<&'a Value> for Value {
+    /// The product of borrowed values, as `Product<Value>`.
+    fn product<I: Iterator<Item = &'a Value>>(iter: I) -> Value {
+        iter.cloned().product()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::Value;
@@ -145,9 +196,26 @@ mod tests {
             ((&a / &b).data(), 1.5),
             ((-&a).data(), -6.0),
             ((-a.clone()).data(), -6.0),
+            ((&a * 2).data(), 12.0),
+            ((2 * &a).data(), 12.0),
+            ((&a - 1).data(), 5.0),
+            ((12 / &a).data(), 2.0),
         ] {
             assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn assignment_operators_rebind_to_a_new_node() {
+        let x = Value::new(3.0);
+        let mut y = x.clone();
+        y += &x; // y = x + x
+        y *= 2; // y = 2(x + x) = 4x
+        y -= 1.0;
+        y /= Value::new(2.0); // y = (4x - 1) / 2, dy/dx = 2
+        y.backward();
+        assert_eq!((y.data(), x.grad()), (5.5, 2.0));
+        assert!(!y.same_node(&x));
     }
 
     #[test]

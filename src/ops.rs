@@ -17,6 +17,8 @@ pub(crate) enum Op {
     Mul,
     Div,
     Max,
+    Min,
+    PowValue,
     // value ⊕ scalar operand c
     AddScalar,
     MulScalar,
@@ -31,6 +33,9 @@ pub(crate) enum Op {
     Tanh,
     Sigmoid,
     Relu,
+    Sqrt,
+    Abs,
+    Square,
 }
 
 /// What a node of a given op holds as inputs.
@@ -47,15 +52,16 @@ impl Op {
         use Op::*;
         match self {
             Leaf => Inputs::None,
-            Add | Sub | Mul | Div | Max => Inputs::Two,
+            Add | Sub | Mul | Div | Max | Min | PowValue => Inputs::Two,
             AddScalar | MulScalar | ScalarSub | DivScalar | ScalarDiv | Pow => Inputs::OneAndScalar,
-            Neg | Exp | Ln | Tanh | Sigmoid | Relu => Inputs::One,
+            Neg | Exp | Ln | Tanh | Sigmoid | Relu | Sqrt | Abs | Square => Inputs::One,
         }
     }
 
     /// How traces and pictures name the op; `c` is the scalar operand, if the op has one.
     pub(crate) fn describe(self, c: f64) -> String {
         use Op::*;
+        let c = crate::number::Number(c);
         match self {
             Leaf => "leaf".into(),
             Add => "+".into(),
@@ -63,6 +69,8 @@ impl Op {
             Mul => "*".into(),
             Div => "/".into(),
             Max => "max".into(),
+            Min => "min".into(),
+            PowValue => "^".into(),
             AddScalar => format!("+ {c}"),
             MulScalar => format!("* {c}"),
             ScalarSub => format!("{c} -"),
@@ -75,6 +83,9 @@ impl Op {
             Tanh => "tanh".into(),
             Sigmoid => "sigmoid".into(),
             Relu => "relu".into(),
+            Sqrt => "sqrt".into(),
+            Abs => "abs".into(),
+            Square => "square".into(),
         }
     }
 }
@@ -92,6 +103,8 @@ impl Op {
             Mul => local::mul(x, y),
             Div => local::div(x, y),
             Max => local::max(x, y),
+            Min => local::min(x, y),
+            PowValue => local::pow_value(x, y),
             AddScalar => local::add_scalar(x, y),
             MulScalar => local::mul_scalar(x, y),
             ScalarSub => local::scalar_sub(x, y),
@@ -104,6 +117,9 @@ impl Op {
             Tanh => local::tanh(x),
             Sigmoid => local::sigmoid(x),
             Relu => local::relu(x),
+            Sqrt => local::sqrt(x),
+            Abs => local::abs(x),
+            Square => local::square(x),
         }
     }
 
@@ -117,6 +133,8 @@ impl Op {
             Mul => (local::mul_da(x, y), local::mul_db(x, y)),
             Div => (local::div_da(x, y), local::div_db(x, y)),
             Max => (local::max_da(x, y), local::max_db(x, y)),
+            Min => (local::min_da(x, y), local::min_db(x, y)),
+            PowValue => (local::pow_value_da(x, y), local::pow_value_db(x, y)),
             AddScalar => (local::add_scalar_dx(x, y), 0.0),
             MulScalar => (local::mul_scalar_dx(x, y), 0.0),
             ScalarSub => (local::scalar_sub_dx(x, y), 0.0),
@@ -129,6 +147,9 @@ impl Op {
             Tanh => (local::tanh_dx(x, out), 0.0),
             Sigmoid => (local::sigmoid_dx(x, out), 0.0),
             Relu => (local::relu_dx(x, out), 0.0),
+            Sqrt => (local::sqrt_dx(x, out), 0.0),
+            Abs => (local::abs_dx(x, out), 0.0),
+            Square => (local::square_dx(x, out), 0.0),
         }
     }
 }
@@ -235,20 +256,99 @@ impl Value {
         Value::unary(Op::Neg, self, out, |n| n.chain_one(local::neg_dx))
     }
 
-    /// `self` to the power `n`, a plain number (`f64::powf`).
+    /// `self` to the power `n`: a number (`2.0`, `3`), giving one node with the exponent in it, or
+    /// another `Value` (`&y`), giving a node with two inputs that passes a gradient to both
+    /// (`∂xʸ/∂y = xʸ·ln x`).
     ///
-    /// IEEE-754 applies: `0^-1` is inf, a negative base with a fractional power is NaN.
+    /// IEEE-754 applies: `0^-1` is inf, a negative base with a fractional power is NaN, and so is
+    /// the exponent's gradient for a negative base.
     ///
     /// ```
     /// # use circuitgrad::Value;
     /// let x = Value::new(3.0);
-    /// let y = x.pow(2.0); // dy/dx = 2x = 6
+    /// let y = x.pow(2); // dy/dx = 2x = 6
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (9.0, 6.0));
+    ///
+    /// let (a, b) = (Value::new(2.0), Value::new(3.0));
+    /// let c = a.pow(&b); // ∂c/∂a = b·a^(b-1) = 12, ∂c/∂b = a^b·ln a = 8 ln 2
+    /// c.backward();
+    /// assert_eq!((c.data(), a.grad()), (8.0, 12.0));
+    /// assert!((b.grad() - 8.0 * 2f64.ln()).abs() < 1e-15);
     /// ```
-    pub fn pow(&self, n: f64) -> Value {
+    pub fn pow(&self, n: impl Exponent) -> Value {
+        n.raise(self)
+    }
+
+    pub(crate) fn pow_scalar(&self, n: f64) -> Value {
         let out = local::pow(self.data(), n);
         Value::with_scalar(Op::Pow, self, n, out, |n| n.chain_scalar(local::pow_dx))
+    }
+
+    pub(crate) fn pow_value(&self, n: &Value) -> Value {
+        let out = local::pow_value(self.data(), n.data());
+        Value::binary(Op::PowValue, self, n, out, |n| {
+            n.chain_two(local::pow_value_da, local::pow_value_db)
+        })
+    }
+
+    /// `√self`. IEEE-754 applies: `√-1` is NaN, and the gradient at 0 is inf.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(4.0);
+    /// let y = x.sqrt(); // dy/dx = 1/(2√x) = 0.25
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (2.0, 0.25));
+    /// ```
+    pub fn sqrt(&self) -> Value {
+        let out = local::sqrt(self.data());
+        Value::unary(Op::Sqrt, self, out, |n| n.chain_one(local::sqrt_dx))
+    }
+
+    /// `|self|`, with derivative 0 at 0.
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(-3.0);
+    /// let y = x.abs(); // dy/dx = sign(x) = -1
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (3.0, -1.0));
+    /// ```
+    pub fn abs(&self) -> Value {
+        let out = local::abs(self.data());
+        Value::unary(Op::Abs, self, out, |n| n.chain_one(local::abs_dx))
+    }
+
+    /// `self²` as one node (`x * x` is the same number, in a node with the input twice).
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(-3.0);
+    /// let y = x.square(); // dy/dx = 2x = -6
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (9.0, -6.0));
+    /// ```
+    pub fn square(&self) -> Value {
+        let out = local::square(self.data());
+        Value::unary(Op::Square, self, out, |n| n.chain_one(local::square_dx))
+    }
+
+    /// The smaller of two values. The gradient goes to the smaller input; on a tie each gets
+    /// half. If one input is NaN the output is the other (IEEE-754 `minNum`).
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let (x, y) = (Value::new(-2.0), Value::new(3.0));
+    /// let m = x.min(&y);
+    /// m.backward();
+    /// assert_eq!((m.data(), x.grad(), y.grad()), (-2.0, 1.0, 0.0));
+    /// ```
+    pub fn min(&self, other: &Value) -> Value {
+        let out = local::min(self.data(), other.data());
+        Value::binary(Op::Min, self, other, out, |n| {
+            n.chain_two(local::min_da, local::min_db)
+        })
     }
 
     /// `e^self`. Overflows to inf above about 709.78 (IEEE-754).
@@ -338,5 +438,36 @@ impl Value {
         Value::binary(Op::Max, self, other, out, |n| {
             n.chain_two(local::max_da, local::max_db)
         })
+    }
+}
+
+/// What [`Value::pow`] takes as an exponent: a number (`f64`, `i32`) or a node (`Value`,
+/// `&Value`).
+pub trait Exponent {
+    /// `base` to this power, as a new node.
+    fn raise(self, base: &Value) -> Value;
+}
+
+impl Exponent for f64 {
+    fn raise(self, base: &Value) -> Value {
+        base.pow_scalar(self)
+    }
+}
+
+impl Exponent for i32 {
+    fn raise(self, base: &Value) -> Value {
+        base.pow_scalar(f64::from(self))
+    }
+}
+
+impl Exponent for &Value {
+    fn raise(self, base: &Value) -> Value {
+        base.pow_value(self)
+    }
+}
+
+impl Exponent for Value {
+    fn raise(self, base: &Value) -> Value {
+        base.pow_value(&self)
     }
 }

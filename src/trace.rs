@@ -111,8 +111,8 @@ impl fmt::Display for Trace {
                     r.label.clone().unwrap_or_default(),
                     r.op.clone(),
                     r.inputs.iter().join(" "),
-                    r.data.to_string(),
-                    r.grad.to_string(),
+                    crate::number::format(r.data, f.precision()),
+                    crate::number::format(r.grad, f.precision()),
                 ]
             })
             .collect();

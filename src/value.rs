@@ -11,6 +11,7 @@ use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
 use crate::label::{self, LabelId};
+use crate::number::Number;
 use crate::ops::{Inputs, Op};
 use crate::pool;
 
@@ -408,18 +409,24 @@ impl From<f64> for Value {
 }
 
 impl fmt::Display for Value {
-    /// `Value(data=-12, grad=1)`, numbers printed as Rust prints `f64` (shortest round-trip digits).
+    /// `Value(data=-12, grad=1)`: shortest round-trip digits, scientific notation below 1e-4 and
+    /// from 1e16, and a precision, if given, for both numbers.
     ///
     /// ```
     /// # use circuitgrad::Value;
     /// let f = Value::new(-2.0) * 6.0;
     /// f.backward();
     /// assert_eq!(f.to_string(), "Value(data=-12, grad=1)");
+    /// assert_eq!(format!("{f:.2}"), "Value(data=-12.00, grad=1.00)");
+    /// assert_eq!(Value::new(1e-20).to_string(), "Value(data=1e-20, grad=0)");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Copy out first: the writer is the caller's code, and may use this very node.
-        let (data, grad) = (self.data(), self.grad());
-        write!(f, "Value(data={data}, grad={grad})")
+        let (data, grad) = (Number(self.data()), Number(self.grad()));
+        match f.precision() {
+            Some(p) => write!(f, "Value(data={data:.p$}, grad={grad:.p$})"),
+            None => write!(f, "Value(data={data}, grad={grad})"),
+        }
     }
 }
 
@@ -435,8 +442,8 @@ impl fmt::Debug for Value {
             (node.data, node.grad, op, label::get(node.label), inputs)
         };
         f.debug_struct("Value")
-            .field("data", &data)
-            .field("grad", &grad)
+            .field("data", &Number(data))
+            .field("grad", &Number(grad))
             .field("op", &op)
             .field("label", &label)
             .field("inputs", &inputs)

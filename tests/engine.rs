@@ -176,7 +176,7 @@ fn display_is_short_and_debug_shows_one_node() {
     assert_eq!(f.to_string(), "Value(data=-12, grad=1)");
     assert_eq!(
         format!("{f:?}"),
-        r#"Value { data: -12.0, grad: 1.0, op: "* 6", label: Some("f"), inputs: 1 }"#
+        r#"Value { data: -12, grad: 1, op: "* 6", label: Some("f"), inputs: 1 }"#
     );
 }
 

@@ -28,6 +28,9 @@ impl Scalar for f64 {
             9 => a * c + c,
             10 => c - a,
             11 => c / (a * a + 1.0),
+            12 => (a * a + 1.0).sqrt(),
+            13 => (a * a + 1.0).powf(b * 0.5),
+            14 => a * a,
             _ => a / c,
         }
     }
@@ -48,6 +51,9 @@ impl Scalar for Value {
             9 => a * c + c,
             10 => c - a,
             11 => c / (a * a + 1.0),
+            12 => (a * a + 1.0).sqrt(),
+            13 => (a * a + 1.0).pow(&(b * 0.5)),
+            14 => a.square(),
             _ => a / c,
         }
     }
@@ -71,7 +77,7 @@ proptest! {
     #[test]
     fn backward_agrees_with_central_differences(
         inputs in prop::collection::vec(-1.5f64..1.5, 1..4),
-        program in prop::collection::vec(step(13), 1..14),
+        program in prop::collection::vec(step(16), 1..14),
     ) {
         let f = |xs: &[f64]| output(&run(xs, &program));
         let value = f(&inputs);
@@ -101,7 +107,7 @@ proptest! {
     #[test]
     fn backward_is_idempotent_on_random_circuits(
         inputs in prop::collection::vec(-1.5f64..1.5, 1..4),
-        program in prop::collection::vec(step(13), 1..14),
+        program in prop::collection::vec(step(16), 1..14),
     ) {
         let leaves: Vec<Value> = inputs.iter().map(|&x| Value::new(x)).collect();
         let out = output(&run(&leaves, &program));

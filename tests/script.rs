@@ -367,3 +367,94 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_comment_may_follow_a_line() {
+    let mut s = Session::new();
+    run_all(
+        &mut s,
+        &["x = 1 # the input", "y = x * 2  # twice x", "# alone"],
+    );
+    assert_eq!(text(s.run("y # show it")), "2");
+    assert!(text(s.run(":backward y # from y")).contains("x.grad = 2"));
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "writes files; the same code paths run natively")]
+fn draw_writes_what_the_extension_says_or_refuses() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1", "y = x * 2"]);
+    let dir = std::env::temp_dir().join("circuitgrad-draw-ext");
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["net.png", "net", "net.svg.txt"] {
+        let path = dir.join(file);
+        let _ = std::fs::remove_file(&path);
+        let err = s.run(&format!(":draw y {}", path.display())).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(":draw writes FILE.svg (a picture) or FILE.dot"),
+            "{err}"
+        );
+        assert!(!path.exists(), "nothing written for {file}");
+    }
+    let svg = dir.join("net.SVG");
+    text(s.run(&format!(":draw y {}", svg.display())));
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
+    let dot = dir.join("net.Dot");
+    text(s.run(&format!(":draw y {}", dot.display())));
+    assert!(
+        std::fs::read_to_string(&dot)
+            .unwrap()
+            .starts_with("digraph")
+    );
+}
+
+#[test]
+fn the_caret_lines_up_under_tabs() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1"]);
+    let line = "\tf =\t(x + )";
+    let err = s.run(line).unwrap_err();
+    // The caret line repeats each tab before the column, so it sits under `)` however wide a
+    // terminal shows tabs.
+    let rendered = err.render(line);
+    let caret_line = rendered.lines().last().unwrap();
+    assert_eq!(caret_line, "  \t   \t     ^");
+    assert_eq!(err.column(), Some(11));
+}
+
+#[test]
+fn commands_typed_without_the_colon_get_the_right_name() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1"]);
+    for (typed, command) in [("quit", ":quit"), ("exit", ":quit"), ("help", ":help")] {
+        let err = s.run(typed).unwrap_err().to_string();
+        assert!(err.contains(&format!("type `{command}`")), "{typed}: {err}");
+        assert!(!err.contains("bound names"), "{err}");
+    }
+    // A name bound with that spelling is just a name.
+    run_all(&mut s, &["help = 3"]);
+    assert_eq!(text(s.run("help")), "3");
+}
+
+#[test]
+fn help_fits_in_80_columns() {
+    let help = text(Session::new().run(":help"));
+    for line in help.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn tiny_and_huge_numbers_print_one_way() {
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 1e-20", "y = x * 4"]);
+    assert_eq!(text(s.run("y")), "4e-20"); // times 4 is exact
+    assert!(text(s.run(":backward y")).contains("x.grad = 4"));
+    assert!(text(s.run(":trace y")).contains("1e-20"));
+    assert_eq!(text(s.run("2e17")), "2e17");
+}

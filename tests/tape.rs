@@ -31,11 +31,16 @@ fn apply(step: &Step, a: &Value, b: &Value) -> Value {
         16 => a.tanh(),
         17 => a.sigmoid(),
         18 => a.relu(),
+        19 => a.min(b),
+        20 => a.pow(b),
+        21 => a.sqrt(),
+        22 => a.abs(),
+        23 => a.square(),
         _ => a.max(a),
     }
 }
 
-const OPS: u8 = 20;
+const OPS: u8 = 25;
 
 proptest! {
     // 256 cases natively (proptest's default); 4 under Miri, which runs ~1000x slower.

@@ -260,7 +260,7 @@ fn w3_circuitgrad() -> f64 {
         .collect();
     let mut s = &a[0] * &b[0];
     for i in 1..n {
-        s = s + &a[i] * &b[i];
+        s += &a[i] * &b[i];
     }
     s.backward();
     assert_eq!(a[n - 1].grad(), b[n - 1].data()); // ds/da_i = b_i

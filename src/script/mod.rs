@@ -24,6 +24,7 @@ use std::collections::HashMap;
 
 use itertools::Itertools;
 
+use crate::number::{self, Number};
 use error::FUNCTIONS;
 pub use error::ScriptError;
 use parser::{FUNCTION_NAMES, MAX_DEPTH, Operand, Parser};
@@ -51,6 +52,24 @@ pub struct Session {
     names: Vec<String>,
     values: Vec<Value>,
     index: HashMap<String, usize>,
+}
+
+impl std::fmt::Debug for Session {
+    /// Each binding, as `:vars` shows it.
+    ///
+    /// ```
+    /// let mut s = circuitgrad::script::Session::new();
+    /// s.run("x = 2")?;
+    /// assert_eq!(format!("{s:?}"), r#"Session { x: Value { data: 2, grad: 0, op: "leaf", label: Some("x"), inputs: 0 } }"#);
+    /// # Ok::<(), circuitgrad::script::ScriptError>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut s = f.debug_struct("Session");
+        for (name, value) in self.names.iter().zip(&self.values) {
+            s.field(name, value);
+        }
+        s.finish()
+    }
 }
 
 impl Session {
@@ -147,8 +166,8 @@ impl Session {
         let value = parser.expression()?;
         match target {
             None => Ok(Reply::Text(match value {
-                Operand::Const(c) => c.to_string(),
-                Operand::Node(v) => v.data().to_string(),
+                Operand::Const(c) => number::format(c, None),
+                Operand::Node(v) => number::format(v.data(), None),
             })),
             Some(name) => {
                 let value = value.into_value();
@@ -202,7 +221,7 @@ impl Session {
                 let name = one_name(":grad NAME")?;
                 Ok(Reply::Text(format!(
                     "{name}.grad = {}",
-                    self.lookup(name)?.grad()
+                    Number(self.lookup(name)?.grad())
                 )))
             }
             "trace" | "t" => {
@@ -248,7 +267,7 @@ impl Session {
             .iter()
             .zip(&self.values)
             .filter(|(_, v)| below.position(v).is_some())
-            .map(|(name, v)| format!("{name}.grad = {}", v.grad()))
+            .map(|(name, v)| format!("{name}.grad = {}", Number(v.grad())))
             .join("\n")
     }
 
@@ -259,7 +278,10 @@ impl Session {
         self.names
             .iter()
             .zip(&self.values)
-            .map(|(name, v)| format!("{name} = {}  (grad {})", v.data(), v.grad()))
+            .map(|(name, v)| {
+                let (data, grad) = (Number(v.data()), Number(v.grad()));
+                format!("{name} = {data}  (grad {grad})")
+            })
             .join("\n")
     }
 

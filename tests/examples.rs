@@ -1,0 +1,173 @@
+//! The examples as a person runs them: `--help`, a wrong argument, and the runs that used to go
+//! wrong. `cargo test` builds the examples first; the binaries sit in `target/<profile>/examples/`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let path = deps
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test` builds it",
+        path.display()
+    );
+    path
+}
+
+/// Runs an example with `args` and stdin closed: (stdout, stderr, exit code). Fails the test if
+/// it takes longer than `limit` (and kills it), so a hang is a failure, not a stuck test run.
+fn run(name: &str, args: &[&str], limit: Duration) -> (String, String, Option<i32>) {
+    let mut child = Command::new(example(name))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).unwrap();
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).unwrap();
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`{name} {}` ran longer than {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (out.join().unwrap(), err.join().unwrap(), status.code())
+}
+
+const QUICK: Duration = Duration::from_secs(30);
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn every_example_answers_help_and_refuses_what_it_does_not_know() {
+    for name in ["tutorial", "svm", "moons", "yinyang", "repl"] {
+        let (stdout, _, code) = run(name, &["--help"], QUICK);
+        assert_eq!(code, Some(0), "{name} --help");
+        assert!(stdout.starts_with("usage: "), "{name} --help: {stdout}");
+        let (_, stderr, code) = run(name, &["--frobnicate"], QUICK);
+        assert_eq!(code, Some(2), "{name} --frobnicate");
+        assert!(
+            stderr.starts_with("error: unknown argument `--frobnicate`"),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn moons_past_100_steps_finishes_and_zero_steps_is_refused() {
+    // Before: the schedule 1 - 0.9·k/100 turned negative at step 112, the loss went to inf and
+    // the plot hung on an infinite axis.
+    let dir = std::env::temp_dir().join("circuitgrad-moons-150");
+    let dir = dir.to_str().unwrap();
+    let (stdout, stderr, code) = run(
+        "moons",
+        &["--steps", "150", "--out", dir],
+        Duration::from_secs(120),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let last = stdout.lines().last().unwrap();
+    assert!(last.starts_with("final: steps=150 loss=0.0"), "{last}");
+    let (stdout, stderr, code) = run("moons", &["--steps", "0"], QUICK);
+    assert_eq!(code, Some(2));
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("--steps takes a whole number from 1, not `0`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn a_diverging_yinyang_run_stops_with_a_message() {
+    let dir = std::env::temp_dir().join("circuitgrad-yinyang-diverge");
+    let (stdout, stderr, code) = run(
+        "yinyang",
+        &["--lr", "1000", "--out", dir.to_str().unwrap()],
+        Duration::from_secs(120),
+    );
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("so training stopped"), "{stderr}");
+    assert!(!stdout.to_lowercase().contains("nan"), "{stdout}");
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn svm_prints_sentences_not_options() {
+    let (stdout, _, code) = run("svm", &[], Duration::from_secs(120));
+    assert_eq!(code, Some(0));
+    assert!(
+        !stdout.contains("Some(") && !stdout.contains("None"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("all six right: never"));
+    assert!(stdout.contains("all six right: first at iteration 318"));
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn the_tutorial_shows_every_call_that_changes_state() {
+    let dir = std::env::temp_dir().join("circuitgrad-tutorial");
+    let (stdout, _, code) = run("tutorial", &["--out", dir.to_str().unwrap()], QUICK);
+    assert_eq!(code, Some(0));
+    let in_order = [
+        "Hacker's guide to Neural Networks",
+        ">>> let x = Value::new(-2.0).labeled(\"x\")",
+        ">>> let f = (&q * &z).labeled(\"f\")",
+        ">>> f.backward();",
+        "(-4.0, -4.0, 3.0)",
+        ">>> let a = Value::new(1.0).labeled(\"a\")",
+        ">>> fn neuron(",
+        ">>> s.backward();",
+        "0.8807970779778823",
+        ">>> for v in [&a, &b, &c, &x, &y]",
+        "0.8825501816218984",
+    ];
+    let mut rest = stdout.as_str();
+    for line in in_order {
+        let at = rest
+            .find(line)
+            .unwrap_or_else(|| panic!("`{line}` missing or out of order"));
+        rest = &rest[at + line.len()..];
+    }
+    assert!(dir.join("seed_circuit.svg").exists() && dir.join("neuron.svg").exists());
+}
