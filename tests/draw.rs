@@ -112,3 +112,88 @@ fn the_readmes_pictures_are_up_to_date() {
         );
     }
 }
+
+/// Whether the segment from `a` to `b` (horizontal or vertical) passes through the inside of the
+/// box, shrunk by half a pixel so that touching its edge does not count.
+fn segment_enters_box(a: (f64, f64), b: (f64, f64), node: &circuitgrad::draw::NodeBox) -> bool {
+    let (x0, x1) = (node.x + 0.5, node.x + node.width - 0.5);
+    let (y0, y1) = (node.y + 0.5, node.y + node.height - 0.5);
+    let (lx, hx) = (a.0.min(b.0), a.0.max(b.0));
+    let (ly, hy) = (a.1.min(b.1), a.1.max(b.1));
+    hx > x0 && lx < x1 && hy > y0 && ly < y1
+}
+
+fn assert_no_edge_crosses_a_box(v: &Value) {
+    let layout = v.layout().unwrap();
+    for edge in &layout.edges {
+        assert!(edge.points.len() >= 2);
+        for pair in edge.points.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            assert!(a.0 == b.0 || a.1 == b.1, "a slanted segment {a:?} {b:?}");
+            for (k, node) in layout.nodes.iter().enumerate() {
+                assert!(
+                    !segment_enters_box(a, b, node),
+                    "edge {}→{} crosses box {k} ({:?}) between {a:?} and {b:?}",
+                    edge.from,
+                    edge.to,
+                    node.cells
+                );
+            }
+        }
+        // It starts on its input's box and ends at its op's oval.
+        let from = &layout.nodes[edge.from];
+        assert_eq!(
+            edge.points[0],
+            (from.x + from.width, from.y + from.height / 2.0)
+        );
+        assert_eq!(
+            edge.points.last().unwrap().1,
+            layout.nodes[edge.to].op_center.1
+        );
+    }
+}
+
+#[test]
+fn no_edge_crosses_a_box_in_the_guides_two_layer_net() {
+    // The 38-node 2-layer net: 3 ReLU neurons of 2 inputs and a linear output.
+    let leaf = |x: f64| Value::new(x);
+    let (x, y) = (leaf(1.2), leaf(0.7));
+    let hidden: Vec<Value> = [(1.0, -2.0, 0.5), (0.3, 0.8, -1.0), (-0.4, 1.1, 0.2)]
+        .into_iter()
+        .map(|(a, b, c)| (leaf(a) * &x + leaf(b) * &y + leaf(c)).relu())
+        .collect();
+    let score = hidden
+        .iter()
+        .zip([0.5, -1.0, 2.0])
+        .fold(leaf(0.1), |s, (h, w)| s + leaf(w) * h);
+    score.backward();
+    assert_no_edge_crosses_a_box(&score);
+    #[cfg(feature = "svg")]
+    {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/draw");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("two_layer_net.svg"), score.to_svg().unwrap()).unwrap();
+    }
+}
+
+proptest::proptest! {
+    // 64 random circuits natively, 2 under Miri.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 2 } else { 64 }))]
+    #[test]
+    fn no_edge_crosses_a_box_in_random_circuits(
+        leaves in proptest::collection::vec(-2.0f64..2.0, 1..5),
+        program in proptest::collection::vec(common::step(6), 1..40),
+    ) {
+        let leaves: Vec<Value> = leaves.into_iter().map(Value::new).collect();
+        let nodes = common::run(&leaves, &program, |step, a, b| match step.op {
+            0 => a + b,
+            1 => a * b,
+            2 => a.tanh(),
+            3 => a * step.c,
+            4 => (a + b).relu(),
+            _ => a.max(b),
+        });
+        let out = nodes.iter().skip(nodes.len().saturating_sub(3)).sum::<Value>();
+        assert_no_edge_crosses_a_box(&out);
+    }
+}
