@@ -275,19 +275,32 @@ fn plot_regions(mlp: &Mlp, data: &Dataset, path: &Path, steps: usize) -> Fallibl
         .y_desc("y")
         .disable_mesh()
         .draw()?;
-    let cells = 88;
+    // Each column of the grid as runs of cells of the same class: one rectangle a run keeps the
+    // file small.
+    let cells = 110;
     let d = 4.4 / cells as f64;
+    let class_at = |i: usize, j: usize| {
+        let (x, y) = (-2.2 + (i as f64 + 0.5) * d, -2.2 + (j as f64 + 0.5) * d);
+        mlp.eval(&[x, y]).ok().and_then(|logits| argmax(&logits))
+    };
     let mut rects = Vec::new();
     for i in 0..cells {
-        for j in 0..cells {
-            let (x, y) = (-2.2 + i as f64 * d, -2.2 + j as f64 * d);
-            let class = mlp
-                .eval(&[x + d / 2.0, y + d / 2.0])
-                .ok()
-                .and_then(|logits| argmax(&logits));
-            if let Some(c) = class {
-                let color = COLORS[c % 3].mix(0.2);
-                rects.push(Rectangle::new([(x, y), (x + d, y + d)], color.filled()));
+        let mut start = 0;
+        let mut class = class_at(i, 0);
+        for j in 1..=cells {
+            let next = if j < cells { class_at(i, j) } else { None };
+            if j == cells || next != class {
+                if let Some(c) = class {
+                    let (x, y0, y1) = (
+                        -2.2 + i as f64 * d,
+                        -2.2 + start as f64 * d,
+                        -2.2 + j as f64 * d,
+                    );
+                    let color = COLORS[c % 3].mix(0.2);
+                    rects.push(Rectangle::new([(x, y0), (x + d, y1)], color.filled()));
+                }
+                start = j;
+                class = next;
             }
         }
     }
