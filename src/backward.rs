@@ -12,6 +12,13 @@
 //! through its consumers' input handles, by `root`, which the caller borrows for the whole walk, and
 //! nothing in a walk drops a handle or changes a node's inputs (backward closures only add to
 //! grads). So every pointer stays valid until the walk returns.
+//!
+//! What the `unsafe` buys: about 5 ns a node in an isolated `backward()`, 5–10 % of benchmark W1
+//! (measured from outside with a clone-per-node walk in its place; within noise on W2 and on
+//! `compile`). The pointers come from `Rc::as_ptr`, so they may touch the whole allocation, and
+//! `cargo +nightly miri test` (Stacked Borrows) accepts every walk the tests make. A walk that
+//! unwinds still clears its marks (see `Walk`), and `topological_order`, which needs handles anyway,
+//! is safe code.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
