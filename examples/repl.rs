@@ -40,8 +40,8 @@ enum Outcome {
     Quit(u8),
 }
 
-/// Runs one line and prints what it says; errors are prefixed with `prefix`.
-fn answer(session: &mut Session, line: &str, prefix: &str) -> Outcome {
+/// Runs one line and prints what it says; errors name the line `number`, if given.
+fn answer(session: &mut Session, line: &str, number: Option<usize>) -> Outcome {
     match session.run(line) {
         Ok(Reply::Nothing) => Outcome::Ran,
         Ok(Reply::Text(text)) => {
@@ -50,7 +50,10 @@ fn answer(session: &mut Session, line: &str, prefix: &str) -> Outcome {
         }
         Ok(Reply::Quit(code)) => Outcome::Quit(code),
         Err(e) => {
-            eprintln!("{prefix}{}", e.render(line));
+            match number {
+                Some(n) => eprintln!("{}", e.render_numbered(line, n)),
+                None => eprintln!("{}", e.render(line)),
+            }
             Outcome::Failed
         }
     }
@@ -68,8 +71,7 @@ fn script(session: &mut Session) -> ExitCode {
             Ok(0) => break,
             Ok(_) => {
                 let line = String::from_utf8_lossy(&bytes);
-                let prefix = format!("line {number}: ");
-                match answer(session, line.trim_end_matches(['\n', '\r']), &prefix) {
+                match answer(session, line.trim_end_matches(['\n', '\r']), Some(number)) {
                     Outcome::Ran => {}
                     Outcome::Failed => failed = true,
                     Outcome::Quit(code) => return ExitCode::from(code),
@@ -89,14 +91,12 @@ fn script(session: &mut Session) -> ExitCode {
 }
 
 fn interactive(session: &mut Session, mut editor: DefaultEditor) -> ExitCode {
-    println!(
-        "circuitgrad: type a circuit (x = -2, f = (x + y) * z), :help for more, :quit to leave"
-    );
+    println!("circuitgrad: type a circuit (x = -2, f = x * 3), :help for more, :quit to leave");
     loop {
         match editor.readline(">>> ") {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
-                if let Outcome::Quit(code) = answer(session, &line, "") {
+                if let Outcome::Quit(code) = answer(session, &line, None) {
                     return ExitCode::from(code);
                 }
             }

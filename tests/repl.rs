@@ -49,8 +49,8 @@ fn a_script_through_a_pipe_prints_only_results_and_errors() {
     );
     assert_eq!(
         stderr,
-        "line 8: error: expected a number, a name, `-`, a function call or `(`, found `)` at \
-         column 10\n  f = (x + ) * z\n           ^\n"
+        "line 8: error: expected a number, a name, `-`, a function call or `(`, found `)`\n  \
+         at column 10\n  f = (x + ) * z\n           ^\n"
     );
     assert_eq!(code, Some(1)); // a failed line: the script goes on, and exits 1 at its end
     let (_, stderr, code) = run_script(b"x = 1\ny = x * 2\n");

@@ -175,7 +175,17 @@ fn every_error_says_what_was_wrong_and_what_is_allowed() {
     for (line, message) in cases {
         let err = s.run(line).unwrap_err();
         assert_eq!(err.to_string(), message, "{line}");
-        assert!(err.render(line).starts_with("error: "));
+        let rendered = err.render(line);
+        assert!(rendered.starts_with("error: "));
+        // The message wraps within 80 columns (the echoed line is the user's own).
+        let message_lines = rendered.lines().take_while(|l| !l.ends_with(line));
+        for l in message_lines.filter(|l| !l.trim_start().starts_with('^')) {
+            assert!(
+                l.chars().count() <= 80,
+                "{} columns: {l}",
+                l.chars().count()
+            );
+        }
         assert_eq!(snapshot(&s), before, "bindings changed after `{line}`");
     }
     // A failed assignment leaves the old binding in place.
@@ -190,8 +200,8 @@ fn a_syntax_error_is_shown_with_a_caret_under_the_spot() {
     let line = "f = (x + 2)) * 3";
     assert_eq!(
         s.run(line).unwrap_err().render(line),
-        "error: expected an operator (+ - * / ^) or the end of the line, found `)` at column 12\n  \
-         f = (x + 2)) * 3\n             ^"
+        "error: expected an operator (+ - * / ^) or the end of the line, found `)` at\n  \
+         column 12\n  f = (x + 2)) * 3\n             ^"
     );
 }
 

@@ -110,8 +110,8 @@ impl ScriptError {
         }
     }
 
-    /// The error as a REPL prints it: `error: …`, and for an error with a column, the line and a
-    /// caret under the spot.
+    /// The error as a REPL prints it: `error: …`, wrapped within 80 columns, and for an error with
+    /// a column, the line and a caret under the spot.
     ///
     /// ```
     /// use circuitgrad::script::Session;
@@ -120,12 +120,30 @@ impl ScriptError {
     /// let line = "f = (x + ) * 2";
     /// let err = session.run(line).unwrap_err();
     /// assert_eq!(err.render(line), "\
-    /// error: expected a number, a name, `-`, a function call or `(`, found `)` at column 10
+    /// error: expected a number, a name, `-`, a function call or `(`, found `)` at
+    ///   column 10
     ///   f = (x + ) * 2
     ///            ^");
     /// # Ok::<(), circuitgrad::script::ScriptError>(())
     /// ```
     pub fn render(&self, line: &str) -> String {
+        self.render_with(line, "")
+    }
+
+    /// As [`render`](ScriptError::render), for line `number` of a script: `line N: error: …`.
+    ///
+    /// ```
+    /// use circuitgrad::script::Session;
+    /// let err = Session::new().run("1 +").unwrap_err();
+    /// assert!(err.render_numbered("1 +", 7).starts_with("line 7: error: expected"));
+    /// ```
+    pub fn render_numbered(&self, line: &str, number: usize) -> String {
+        self.render_with(line, &format!("line {number}: "))
+    }
+
+    /// The rendering, its message wrapped within 80 columns after `prefix`.
+    fn render_with(&self, line: &str, prefix: &str) -> String {
+        let message = wrap(&format!("{prefix}error: {self}"), 80);
         match self.column() {
             Some(column) => {
                 let shown: String = line.chars().take(200).collect();
@@ -135,11 +153,31 @@ impl ScriptError {
                     .take(column.saturating_sub(1).min(200))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                format!("error: {self}\n  {shown}\n  {pad}^")
+                format!("{message}\n  {shown}\n  {pad}^")
             }
-            None => format!("error: {self}"),
+            None => message,
         }
     }
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a longer word stays whole),
+/// every line after the first indented by two spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut column = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if column > 0 && column + 1 + len > width {
+            out.push_str("\n  ");
+            column = 2;
+        } else if column > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out
 }
 
 impl fmt::Display for ScriptError {
