@@ -228,7 +228,11 @@ fn absurd_input_gets_an_error_not_a_crash() {
         }
     );
     // Just past the limit: a sum of MAX_LINE / 2 + 1 terms (a million natively).
-    let terms = if cfg!(miri) { MAX_LINE / 2 + 1 } else { 1_000_000 };
+    let terms = if cfg!(miri) {
+        MAX_LINE / 2 + 1
+    } else {
+        1_000_000
+    };
     let many_terms = vec!["x"; terms].join("+");
     assert!(matches!(
         s.run(&many_terms),
@@ -353,6 +357,7 @@ proptest! {
     // 256 cases natively (proptest's default); 4 under Miri, which runs ~1000x slower.
     #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
     #[test]
+    #[cfg_attr(miri, ignore = "random lines through the parser, which has no unsafe code: minutes under Miri")]
     fn no_line_panics_and_a_failed_line_changes_no_binding(
         lines in prop::collection::vec(
             prop_oneof![near_valid_line(), any::<Vec<u8>>().prop_map(|b| String::from_utf8_lossy(&b).into_owned())],
