@@ -99,7 +99,7 @@ fn check_target(logits: &[Value], target: usize) -> Result<(), NnError> {
 /// ```
 /// use circuitgrad::{XorshiftStar, data::YinYang, nn::{Activation::*, Mlp, cross_entropy, dataset_loss}};
 /// let mut rng = XorshiftStar::new(42);
-/// let splits = YinYang::default().generate(&mut rng)?;
+/// let splits = YinYang { n: 20, ..YinYang::default() }.generate(&mut rng)?; // 16 to train on
 /// let mlp = Mlp::builder(2).layer(8, Tanh).layer(3, Linear).build(&mut rng)?;
 /// let loss = dataset_loss(&mlp, &splits.train, cross_entropy)?;
 /// loss.backward();
@@ -182,10 +182,11 @@ pub fn class_accuracy(mlp: &Mlp, data: &Dataset) -> Result<f64, NnError> {
 /// ```
 /// use circuitgrad::{data, nn::{Mlp, accuracy, margin_loss}};
 /// let mlp = Mlp::new(2, &[4, 1], 1);
-/// let points = data::moons();
+/// let moons = data::moons();
+/// let points = data::Points { xy: moons.xy[..10].to_vec(), labels: moons.labels[..10].to_vec() };
 /// let (loss, scores) = margin_loss(&mlp, &points, 1e-4)?;
 /// loss.backward();
-/// assert_eq!(scores.len(), 100);
+/// assert_eq!(scores.len(), 10);
 /// let acc = accuracy(scores.iter().map(|s| s.data()), &points.labels);
 /// assert!((0.0..=1.0).contains(&acc));
 /// # Ok::<(), circuitgrad::nn::SizeMismatch>(())
