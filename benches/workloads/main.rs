@@ -381,6 +381,15 @@ fn main() {
             "w2" => println!("{}", w2_circuitgrad(1_000_000)),
             "w3" => println!("{}", in_2mib_thread(w3_circuitgrad)),
             "w5" => println!("{}", yinyang::circuitgrad().ms_per_step),
+            // W4 after W3 on the same thread, as in a full run, with and without clearing the
+            // node pool in between: what a heap full of W3's freed nodes does to W4.
+            "w3w4" | "w3clearw4" => {
+                w3_circuitgrad();
+                if args[i + 1] == "w3clearw4" {
+                    circuitgrad::pool::clear();
+                }
+                println!("{}", mlp::circuitgrad(&mlp::moons(), SEED).ms_per_step);
+            }
             "w5replay" => println!("{}", yinyang::circuitgrad_replay().ms_per_step),
             "replay" => println!(
                 "{}",
