@@ -94,6 +94,7 @@ impl Op {
 /// input or the scalar operand; `out` the node's value. They call the same `local` functions as the
 /// backward closures below, in the same order, so a replay is bit-identical to `Value::backward`.
 impl Op {
+    #[inline(always)] // the tape's sweeps call it once a node: inlined, the match becomes a jump table in the loop
     pub(crate) fn eval(self, x: f64, y: f64) -> f64 {
         use Op::*;
         match self {
@@ -124,6 +125,7 @@ impl Op {
     }
 
     /// The local derivatives with respect to the first and second input (0 where there is none).
+    #[inline(always)] // as `eval`
     pub(crate) fn local_grads(self, x: f64, y: f64, out: f64) -> (f64, f64) {
         use Op::*;
         match self {
