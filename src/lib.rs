@@ -29,16 +29,22 @@
 //! # What to read
 //!
 //! - [`gates`]: the tutorial's start, with no graph: gates, numerical gradients, gradient ascent.
-//! - [`Value`]: the engine. Operators `+ - * /` for any mix of `Value`, `&Value` and `f64`; methods
-//!   [`pow`](Value::pow), [`exp`](Value::exp), [`ln`](Value::ln), [`tanh`](Value::tanh),
-//!   [`sigmoid`](Value::sigmoid), [`relu`](Value::relu), [`max`](Value::max); `Sum`.
+//! - [`Value`]: the engine. Operators `+ - * /` and `+= -= *= /=` for any mix of `Value`, `&Value`,
+//!   `f64` and `i32`; methods [`pow`](Value::pow) (a number or a `Value` exponent),
+//!   [`exp`](Value::exp), [`ln`](Value::ln), [`tanh`](Value::tanh), [`sigmoid`](Value::sigmoid),
+//!   [`relu`](Value::relu), [`sqrt`](Value::sqrt), [`abs`](Value::abs), [`square`](Value::square),
+//!   [`max`](Value::max), [`min`](Value::min); `Sum`, `Product`.
 //! - [`local`]: every op's local derivative as a plain `f64` function.
 //! - [`Trace`]: the gradient trace of a circuit, for reading and for snapshot tests.
 //! - [`guide`]: Karpathy's guide goes on: a linear SVM and a 2-layer net trained with its "pull".
-//! - [`nn`]: neurons, layers and MLPs in micrograd's shape, seeded with [`Rng`]; [`data`]: the
-//!   two-moons set and a reader for labelled points.
+//! - [`nn`]: neurons, layers and MLPs in micrograd's shape (ReLU, tanh or linear layers), seeded with
+//!   [`Rng`] or [`XorshiftStar`]; losses ([`nn::loss`]: margin, cross-entropy) and optimisers
+//!   ([`nn::optim`]: SGD, AdamW). [`data`]: the two-moons and yin-yang sets and a reader for
+//!   labelled points. Together they reproduce micrograd's second edition digit for digit
+//!   (`cargo run --release --example yinyang`).
 //! - [`draw`]: pictures of circuits, [`Value::to_dot`] and (feature `svg`, on by default)
-//!   `Value::to_svg`, laid out by the crate itself.
+//!   `Value::to_svg`, laid out by the crate itself ([`Value::layout`]), no edge crossing a box.
+//! - [`pool`]: the per-thread free list that recycles node allocations.
 //! - [`script`]: the REPL's parser and session (`cargo run --example repl`).
 //! - [`Tape`]: a circuit recorded once ([`Value::compile`]) and replayed at flat-array speed, for
 //!   training loops that rebuild the same circuit every step.
