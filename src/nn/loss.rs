@@ -111,20 +111,26 @@ pub fn dataset_loss(
     data: &Dataset,
     loss: impl Fn(&[Value], usize) -> Result<Value, NnError>,
 ) -> Result<Value, NnError> {
+    check_data(mlp, data)?;
+    let losses = data
+        .points
+        .iter()
+        .zip(&data.labels)
+        .map(|(point, &label)| loss(&mlp.call(point)?, label))
+        .collect::<Result<Vec<Value>, NnError>>()?;
+    // `Sum` chains `+` from the first loss: ((l₀ + l₁) + l₂) + …, micrograd's order.
+    let total: Value = losses.into_iter().sum();
+    Ok(total * (1.0 / data.len() as f64))
+}
+
+/// What [`dataset_loss`] and [`class_accuracy`] need of their arguments: some points, and one
+/// output of the MLP per class.
+fn check_data(mlp: &Mlp, data: &Dataset) -> Result<(), NnError> {
     if data.is_empty() {
         return Err(NnError::EmptyData);
     }
     check("outputs", data.classes, mlp.outputs())?;
-    let mut total: Option<Value> = None;
-    for (point, &label) in data.points.iter().zip(&data.labels) {
-        let l = loss(&mlp.call(point)?, label)?;
-        total = Some(match total {
-            None => l,
-            Some(t) => t + l,
-        });
-    }
-    let total = total.ok_or(NnError::EmptyData)?;
-    Ok(total * (1.0 / data.len() as f64))
+    Ok(())
 }
 
 /// The index of the largest number (the first, on a tie), ignoring NaNs; `None` if there is none.
@@ -159,10 +165,7 @@ pub fn argmax(xs: &[f64]) -> Option<usize> {
 /// # Ok::<(), circuitgrad::nn::NnError>(())
 /// ```
 pub fn class_accuracy(mlp: &Mlp, data: &Dataset) -> Result<f64, NnError> {
-    if data.is_empty() {
-        return Err(NnError::EmptyData);
-    }
-    check("outputs", data.classes, mlp.outputs())?;
+    check_data(mlp, data)?;
     let mut hits = 0;
     for (point, &label) in data.points.iter().zip(&data.labels) {
         if argmax(&mlp.eval(point)?) == Some(label) {

@@ -64,6 +64,17 @@ fn setting(name: &'static str, value: f64, ok: bool, allowed: &'static str) -> R
     }
 }
 
+/// A setting that must be finite and at least 0 (learning rates, `eps`, weight decay).
+fn non_negative(name: &'static str, value: f64) -> Result<(), NnError> {
+    let ok = value.is_finite() && value >= 0.0;
+    setting(name, value, ok, "finite and at least 0")
+}
+
+/// A setting that must be in [0, 1) (betas, momentum).
+fn below_one(name: &'static str, value: f64) -> Result<(), NnError> {
+    setting(name, value, (0.0..1.0).contains(&value), "in [0, 1)")
+}
+
 /// AdamW's settings. `Default` is PyTorch's: `lr` 1e-3, betas (0.9, 0.999), `eps` 1e-8,
 /// `weight_decay` 1e-2. micrograd's second edition uses `lr` 0.1, betas (0.9, 0.95) and
 /// `weight_decay` 1e-4 ([`AdamWConfig::MICROGRAD`]).
@@ -100,19 +111,11 @@ impl AdamWConfig {
     };
 
     fn validate(&self) -> Result<(), NnError> {
-        let (b1, b2) = self.betas;
-        let finite_nonneg = |x: f64| x.is_finite() && x >= 0.0;
-        let allowed = "finite and at least 0";
-        setting("lr", self.lr, finite_nonneg(self.lr), allowed)?;
-        setting("beta1", b1, (0.0..1.0).contains(&b1), "in [0, 1)")?;
-        setting("beta2", b2, (0.0..1.0).contains(&b2), "in [0, 1)")?;
-        setting("eps", self.eps, finite_nonneg(self.eps), allowed)?;
-        setting(
-            "weight_decay",
-            self.weight_decay,
-            finite_nonneg(self.weight_decay),
-            allowed,
-        )
+        non_negative("lr", self.lr)?;
+        below_one("beta1", self.betas.0)?;
+        below_one("beta2", self.betas.1)?;
+        non_negative("eps", self.eps)?;
+        non_negative("weight_decay", self.weight_decay)
     }
 }
 
@@ -379,21 +382,9 @@ impl Sgd {
 
 impl SgdConfig {
     fn validate(&self) -> Result<(), NnError> {
-        let finite_nonneg = |x: f64| x.is_finite() && x >= 0.0;
-        let allowed = "finite and at least 0";
-        setting("lr", self.lr, finite_nonneg(self.lr), allowed)?;
-        setting(
-            "momentum",
-            self.momentum,
-            (0.0..1.0).contains(&self.momentum),
-            "in [0, 1)",
-        )?;
-        setting(
-            "weight_decay",
-            self.weight_decay,
-            finite_nonneg(self.weight_decay),
-            allowed,
-        )
+        non_negative("lr", self.lr)?;
+        below_one("momentum", self.momentum)?;
+        non_negative("weight_decay", self.weight_decay)
     }
 }
 
