@@ -388,13 +388,7 @@ pub fn min(a: f64, b: f64) -> f64 {
 /// ```
 #[inline]
 pub fn min_da(a: f64, b: f64) -> f64 {
-    if a == b {
-        0.5
-    } else if a < b || b.is_nan() {
-        1.0
-    } else {
-        0.0
-    }
+    max_da(-a, -b) // a is the smaller exactly when -a is the larger; NaNs and ties alike
 }
 /// ∂min(a, b)/∂b, the mirror of [`min_da`].
 /// ```

@@ -144,14 +144,12 @@ impl Node {
 }
 
 impl Drop for Node {
-    /// Frees the label. The inputs are gone already: the last handle's `Drop` takes them out
-    /// (see `Value::drop`); a node still holding inputs here (none should) frees them the same way.
+    /// Frees the label. The inputs are normally gone already (the last handle's `Drop` takes them
+    /// out, see `Value::drop`); any still here are dropped as handles, and `Value::drop` frees them
+    /// with its loop.
     fn drop(&mut self) {
         label::release(self.label);
-        let inputs = self.detach();
-        if inputs.iter().any(Option::is_some) {
-            release_inputs(inputs);
-        }
+        drop(self.detach());
     }
 }
 
@@ -202,16 +200,6 @@ fn free(cell: Rc<RefCell<Node>>) {
             }
         }
         pool::recycle(cell);
-    }
-}
-
-/// Gives up detached inputs, freeing those whose last handle they were.
-fn release_inputs(inputs: [Option<Value>; 2]) {
-    for input in inputs.into_iter().flatten() {
-        let cell = into_cell(input);
-        if Rc::strong_count(&cell) == 1 {
-            free(cell);
-        }
     }
 }
 
