@@ -217,25 +217,18 @@ fn plot_boundary(mlp: &Mlp, points: &Points, path: &std::path::Path, steps: usiz
         let (x, y) = (x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
         mlp.eval(&[x, y]).is_ok_and(|score| score[0] > 0.0)
     };
-    let mut cells = Vec::new();
-    for i in 0..nx {
-        let mut start = 0;
-        for j in 1..=ny {
-            if j == ny || positive(i, j) != positive(i, start) {
-                let color = if positive(i, start) {
+    let cells =
+        common::column_runs(nx, ny, positive)
+            .into_iter()
+            .map(|(i, start, end, positive)| {
+                let color = if positive {
                     BLUE.mix(0.18)
                 } else {
                     RED.mix(0.18)
                 };
                 let (x, y) = (x0 + i as f64 * dx, y0 + start as f64 * dy);
-                cells.push(Rectangle::new(
-                    [(x, y), (x + dx, y0 + j as f64 * dy)],
-                    color.filled(),
-                ));
-                start = j;
-            }
-        }
-    }
+                Rectangle::new([(x, y), (x + dx, y0 + end as f64 * dy)], color.filled())
+            });
     chart.draw_series(cells)?;
     for (label, color, name) in [(1.0, BLUE, "label +1"), (-1.0, RED, "label -1")] {
         let xy = points

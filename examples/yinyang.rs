@@ -21,6 +21,8 @@
 //! It writes `yinyang_regions.svg` (each class's region, with the points) and `yinyang_loss.svg`
 //! (train and val loss per step) under `target/yinyang` unless `--out` says where.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -50,41 +52,24 @@ struct Args {
     out: PathBuf,
 }
 
-fn parse_args() -> Result<Option<Args>, String> {
-    let mut args = Args {
-        replay: false,
-        stable: false,
-        steps: 100,
-        lr: AdamWConfig::MICROGRAD.lr,
-        out: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/yinyang"),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--replay" => args.replay = true,
-            "--stable" => args.stable = true,
-            "--steps" => {
-                let n = it.next().ok_or("--steps needs a number")?;
-                args.steps = n
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(format!("--steps takes a whole number from 1, not `{n}`"))?;
-            }
-            "--lr" => {
-                let lr = it.next().ok_or("--lr needs a number")?;
-                args.lr = lr
-                    .parse()
-                    .ok()
-                    .filter(|lr: &f64| lr.is_finite() && *lr >= 0.0)
-                    .ok_or(format!("--lr takes a finite number at least 0, not `{lr}`"))?;
-            }
-            "--out" => args.out = it.next().ok_or("--out needs a directory")?.into(),
-            other => return Err(format!("unknown argument `{other}`")),
-        }
+fn parse_args() -> Args {
+    let args = common::Args::parse(
+        USAGE,
+        &["--replay", "--stable"],
+        &["--steps", "--lr", "--out"],
+    );
+    Args {
+        replay: args.flag("--replay"),
+        stable: args.flag("--stable"),
+        steps: args.value("--steps", 100, USAGE, common::positive) as u64,
+        lr: args.value(
+            "--lr",
+            AdamWConfig::MICROGRAD.lr,
+            USAGE,
+            common::non_negative,
+        ),
+        out: args.out("yinyang"),
     }
-    Ok(Some(args))
 }
 
 /// A float as Python's `repr` prints it: shortest round-trip digits, `1.0` not `1`, and
@@ -152,17 +137,7 @@ struct History {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("error: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = parse_args();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -283,27 +258,17 @@ fn plot_regions(mlp: &Mlp, data: &Dataset, path: &Path, steps: usize) -> Fallibl
         let (x, y) = (-2.2 + (i as f64 + 0.5) * d, -2.2 + (j as f64 + 0.5) * d);
         mlp.eval(&[x, y]).ok().and_then(|logits| argmax(&logits))
     };
-    let mut rects = Vec::new();
-    for i in 0..cells {
-        let mut start = 0;
-        let mut class = class_at(i, 0);
-        for j in 1..=cells {
-            let next = if j < cells { class_at(i, j) } else { None };
-            if j == cells || next != class {
-                if let Some(c) = class {
-                    let (x, y0, y1) = (
-                        -2.2 + i as f64 * d,
-                        -2.2 + start as f64 * d,
-                        -2.2 + j as f64 * d,
-                    );
-                    let color = COLORS[c % 3].mix(0.2);
-                    rects.push(Rectangle::new([(x, y0), (x + d, y1)], color.filled()));
-                }
-                start = j;
-                class = next;
-            }
-        }
-    }
+    let rects = common::column_runs(cells, cells, class_at)
+        .into_iter()
+        .filter_map(|(i, start, end, class)| {
+            let (x, y0, y1) = (
+                -2.2 + i as f64 * d,
+                -2.2 + start as f64 * d,
+                -2.2 + end as f64 * d,
+            );
+            let color = COLORS[class? % 3].mix(0.2);
+            Some(Rectangle::new([(x, y0), (x + d, y1)], color.filled()))
+        });
     chart.draw_series(rects)?;
     for (class, color) in COLORS.iter().enumerate() {
         let points = data

@@ -56,9 +56,7 @@ impl Points {
     pub fn is_empty(&self) -> bool {
         self.xy.is_empty()
     }
-}
 
-impl Points {
     /// The same points as a two-class [`Dataset`]: label -1 becomes class 0, label 1 class 1.
     ///
     /// ```
