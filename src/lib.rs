@@ -79,6 +79,7 @@ pub mod script;
 pub mod tape;
 mod trace;
 mod value;
+pub mod walkthrough;
 
 pub use data::{Rng, XorshiftStar};
 pub use ops::Exponent;

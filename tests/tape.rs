@@ -4,43 +4,8 @@
 mod common;
 
 use circuitgrad::Value;
-use common::{Step, bits, in_2mib_thread, run, step};
+use common::{OPS, apply, bits, in_2mib_thread, run, step};
 use proptest::prelude::*;
-
-/// Every op `Value` has, with no guard against domains: ln of negatives, division by zero and ties
-/// of `max` all happen, and both engines must agree on them bit for bit, NaN included.
-fn apply(step: &Step, a: &Value, b: &Value) -> Value {
-    let c = step.c;
-    match step.op {
-        0 => a + b,
-        1 => a - b,
-        2 => a * b,
-        3 => a / b,
-        4 => a.max(b),
-        5 => a + c,
-        6 => a - c,
-        7 => c - a,
-        8 => a * c,
-        9 => a / c,
-        10 => c / a,
-        11 => a.pow(c.round()),
-        12 => a.pow(c),
-        13 => -a,
-        14 => a.exp(),
-        15 => a.ln(),
-        16 => a.tanh(),
-        17 => a.sigmoid(),
-        18 => a.relu(),
-        19 => a.min(b),
-        20 => a.pow(b),
-        21 => a.sqrt(),
-        22 => a.abs(),
-        23 => a.square(),
-        _ => a.max(a),
-    }
-}
-
-const OPS: u8 = 25;
 
 proptest! {
     // 256 cases natively (proptest's default); 4 under Miri, which runs ~1000x slower.

@@ -71,3 +71,38 @@ pub fn bits(xs: impl IntoIterator<Item = f64>) -> Vec<u64> {
         })
         .collect()
 }
+
+/// A random program's step using every op `Value` has, with no guard against domains: ln of negatives, division by zero and ties
+/// of `max` all happen, and both engines must agree on them bit for bit, NaN included.
+pub fn apply(step: &Step, a: &circuitgrad::Value, b: &circuitgrad::Value) -> circuitgrad::Value {
+    let c = step.c;
+    match step.op {
+        0 => a + b,
+        1 => a - b,
+        2 => a * b,
+        3 => a / b,
+        4 => a.max(b),
+        5 => a + c,
+        6 => a - c,
+        7 => c - a,
+        8 => a * c,
+        9 => a / c,
+        10 => c / a,
+        11 => a.pow(c.round()),
+        12 => a.pow(c),
+        13 => -a,
+        14 => a.exp(),
+        15 => a.ln(),
+        16 => a.tanh(),
+        17 => a.sigmoid(),
+        18 => a.relu(),
+        19 => a.min(b),
+        20 => a.pow(b),
+        21 => a.sqrt(),
+        22 => a.abs(),
+        23 => a.square(),
+        _ => a.max(a),
+    }
+}
+
+pub const OPS: u8 = 25;

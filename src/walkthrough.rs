@@ -1,0 +1,273 @@
+//! Backprop one node at a time: the forward and backward passes of a circuit as a list of steps.
+//!
+//! [`Value::backward`] does the whole pass at once; a [`Walkthrough`] takes it apart so a person
+//! can watch it (the playground page steps through it, a notebook can print it):
+//!
+//! - first a *forward* step per node, inputs before the nodes made from them (the numbering of
+//!   [`Value::trace`] and [`Value::layout`]): the node's value is computed from its inputs';
+//! - then a *backward* step per node, in reverse: the node's grad is now final (every consumer has
+//!   added to it), and the node adds `local derivative × its grad` to each input's grad. Those
+//!   additions are the chain rule happening; each is a [`Contribution`].
+//!
+//! The arithmetic is the engine's, in the engine's order, so after the last step every grad is
+//! bit for bit what `backward()` leaves in the nodes.
+//!
+//! ```
+//! use circuitgrad::Value;
+//! use circuitgrad::walkthrough::Phase;
+//!
+//! let x = Value::new(-2.0).labeled("x");
+//! let y = Value::new(5.0).labeled("y");
+//! let z = Value::new(-4.0).labeled("z");
+//! let f = ((&x + &y) * &z).labeled("f"); // f = (x + y) z
+//! let walk = f.walkthrough();
+//! assert_eq!(walk.len(), 10); // 5 nodes: 5 forward steps, then 5 backward steps
+//!
+//! // Forward: x, y, q = x + y, z, f = q z (inputs first).
+//! let after_forward = walk.after(5);
+//! assert_eq!(after_forward.data[4], Some(-12.0));
+//! assert!(after_forward.grad.iter().all(Option::is_none)); // no grads yet
+//!
+//! // The first backward step is f's: it seeds df/df = 1 and hands it to q and z.
+//! let step = walk.step(5).unwrap();
+//! assert_eq!((step.phase, step.node), (Phase::Backward, 4));
+//! let to_q = step.contributions[0]; // ∂f/∂q = z = -4, times f's grad 1
+//! assert_eq!((to_q.local, to_q.upstream, to_q.product), (-4.0, 1.0, -4.0));
+//!
+//! // After every step the grads are backward()'s: ∂f/∂x = z = -4, ∂f/∂z = x + y = 3.
+//! let done = walk.after(walk.len());
+//! assert_eq!(done.grad[0], Some(-4.0));
+//! assert_eq!(done.grad[3], Some(3.0));
+//! ```
+
+use crate::Value;
+use crate::backward::{Numbered, topological_order};
+use crate::ops::{Inputs, Op};
+
+/// One node of a [`Walkthrough`]: what it is and its values at the end of the walk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WalkNode {
+    /// The op that made the node, as traces print it: `leaf`, `+`, `* 0.5`, `tanh`, …
+    pub op: String,
+    /// The node's label, if it has one.
+    pub label: Option<String>,
+    /// Positions of the node's inputs (each smaller than the node's), in the order the op lists
+    /// them; `a * a` lists `a` twice.
+    pub inputs: Vec<usize>,
+    /// The node's value, computed by the forward steps.
+    pub data: f64,
+    /// The node's grad after every backward step.
+    pub grad: f64,
+    /// The local derivative of the node with respect to each input (same order as `inputs`).
+    pub local: Vec<f64>,
+}
+
+/// Which pass a step belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Computing a node's value from its inputs'.
+    Forward,
+    /// Handing a node's grad on to its inputs.
+    Backward,
+}
+
+/// One addition of the chain rule: `input.grad += local × upstream`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Contribution {
+    /// The input that receives it (a position in [`Walkthrough::nodes`]).
+    pub input: usize,
+    /// ∂node/∂input at the node's inputs.
+    pub local: f64,
+    /// The node's own grad, final at this step.
+    pub upstream: f64,
+    /// `local × upstream`, what is added.
+    pub product: f64,
+    /// The input's grad after the addition.
+    pub grad_after: f64,
+}
+
+/// One step of a [`Walkthrough`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Forward or backward.
+    pub phase: Phase,
+    /// The node it runs (a position in [`Walkthrough::nodes`]).
+    pub node: usize,
+    /// The node's value (forward) or grad (backward) once the step has run.
+    pub value: f64,
+    /// The grads this step added to its inputs (backward steps of non-leaves only).
+    pub contributions: Vec<Contribution>,
+}
+
+/// What is known after some steps: a value per node once its forward step ran, a grad per node
+/// once the backward pass started (the output's is 1, the others' start at 0 and grow).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The last step taken, if any.
+    pub last: Option<Step>,
+    /// Each node's value, `None` before its forward step.
+    pub data: Vec<Option<f64>>,
+    /// Each node's grad, `None` before the backward pass starts.
+    pub grad: Vec<Option<f64>>,
+}
+
+/// The forward and backward passes of a circuit, node by node; see the [module docs](self).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Walkthrough {
+    nodes: Vec<WalkNode>,
+    /// Each node's op and scalar operand (NaN where there is none), for replaying steps.
+    ops: Vec<(Op, f64)>,
+}
+
+impl Value {
+    /// The forward and backward passes of the circuit below this value, one node at a time (see
+    /// [`walkthrough`](crate::walkthrough)). Nodes are numbered as in [`trace`](Value::trace) and
+    /// [`layout`](Value::layout). It reads the leaves' data as they are now and changes nothing
+    /// in the circuit (grads included). No recursion: any depth works.
+    pub fn walkthrough(&self) -> Walkthrough {
+        let numbered = Numbered::new(topological_order(self));
+        let mut ops = Vec::with_capacity(numbered.order.len());
+        let mut nodes = Vec::with_capacity(numbered.order.len());
+        for (i, value) in numbered.order.iter().enumerate() {
+            let node = value.0.borrow();
+            ops.push((node.op(), node.scalar()));
+            nodes.push(WalkNode {
+                op: node.op().describe(node.scalar()),
+                label: value.label(),
+                inputs: numbered.input_positions(i),
+                data: node.data,
+                grad: 0.0,
+                local: Vec::new(),
+            });
+        }
+        let mut walk = Walkthrough { nodes, ops };
+        let end = walk.after(walk.len());
+        for (i, node) in walk.nodes.iter_mut().enumerate() {
+            node.data = end.data[i].unwrap_or(node.data);
+            node.grad = end.grad[i].unwrap_or(0.0);
+        }
+        for i in 0..walk.nodes.len() {
+            walk.nodes[i].local = walk.local(i, &end.data);
+        }
+        walk
+    }
+}
+
+impl Walkthrough {
+    /// The nodes, inputs first, the output last.
+    pub fn nodes(&self) -> &[WalkNode] {
+        &self.nodes
+    }
+
+    /// The number of steps: one forward and one backward step per node.
+    pub fn len(&self) -> usize {
+        2 * self.nodes.len()
+    }
+
+    /// Never true: a circuit has at least its output.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Step `k` (from 0), or `None` past the last.
+    ///
+    /// ```
+    /// # use circuitgrad::{Value, walkthrough::Phase};
+    /// let y = Value::new(3.0).tanh();
+    /// let walk = y.walkthrough();
+    /// assert_eq!(walk.step(1).unwrap().phase, Phase::Forward); // tanh computed
+    /// assert_eq!(walk.step(3).unwrap().node, 0); // the last backward step is the leaf's
+    /// assert!(walk.step(4).is_none());
+    /// ```
+    pub fn step(&self, k: usize) -> Option<Step> {
+        if k < self.len() {
+            self.after(k + 1).last
+        } else {
+            None
+        }
+    }
+
+    /// What is known after the first `k` steps (past [`len`](Walkthrough::len), after all).
+    /// Each call replays the steps, so it costs one pass over the circuit.
+    pub fn after(&self, k: usize) -> Snapshot {
+        let n = self.nodes.len();
+        let k = k.min(self.len());
+        let mut data: Vec<Option<f64>> = vec![None; n];
+        let mut last = None;
+        for i in 0..k.min(n) {
+            let value = self.eval(i, &data);
+            data[i] = Some(value);
+            last = Some(Step {
+                phase: Phase::Forward,
+                node: i,
+                value,
+                contributions: Vec::new(),
+            });
+        }
+        let mut grad: Vec<Option<f64>> = vec![None; n];
+        if k > n {
+            grad.fill(Some(0.0));
+            grad[n - 1] = Some(1.0);
+        }
+        for i in (2 * n - k..n).rev() {
+            let upstream = grad[i].unwrap_or(0.0);
+            let local = self.local(i, &data);
+            let mut contributions = Vec::with_capacity(local.len());
+            // As the engine does: every local derivative first, then the additions in input order.
+            for (&input, &local) in self.nodes[i].inputs.iter().zip(&local) {
+                let product = local * upstream;
+                let after = grad[input].unwrap_or(0.0) + product;
+                grad[input] = Some(after);
+                contributions.push(Contribution {
+                    input,
+                    local,
+                    upstream,
+                    product,
+                    grad_after: after,
+                });
+            }
+            last = Some(Step {
+                phase: Phase::Backward,
+                node: i,
+                value: upstream,
+                contributions,
+            });
+        }
+        Snapshot { last, data, grad }
+    }
+
+    /// Node `i`'s value from its inputs' values (a leaf's is its data).
+    fn eval(&self, i: usize, data: &[Option<f64>]) -> f64 {
+        let (op, c) = self.ops[i];
+        let input = |j: usize| {
+            self.nodes[i]
+                .inputs
+                .get(j)
+                .and_then(|&p| data[p])
+                .unwrap_or(f64::NAN)
+        };
+        match op.inputs() {
+            Inputs::None => self.nodes[i].data,
+            Inputs::One => op.eval(input(0), f64::NAN),
+            Inputs::OneAndScalar => op.eval(input(0), c),
+            Inputs::Two => op.eval(input(0), input(1)),
+        }
+    }
+
+    /// Node `i`'s local derivatives, one per input, from the values in `data`.
+    fn local(&self, i: usize, data: &[Option<f64>]) -> Vec<f64> {
+        let (op, c) = self.ops[i];
+        let value = |p: usize| data[p].unwrap_or(f64::NAN);
+        let inputs = &self.nodes[i].inputs;
+        let out = data[i].unwrap_or(f64::NAN);
+        match op.inputs() {
+            Inputs::None => Vec::new(),
+            Inputs::One => vec![op.local_grads(value(inputs[0]), f64::NAN, out).0],
+            Inputs::OneAndScalar => vec![op.local_grads(value(inputs[0]), c, out).0],
+            Inputs::Two => {
+                let (da, db) = op.local_grads(value(inputs[0]), value(inputs[1]), out);
+                vec![da, db]
+            }
+        }
+    }
+}
