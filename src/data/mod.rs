@@ -222,7 +222,16 @@ impl Dataset {
     }
 
     /// The points in `range`, as a set of the same classes.
-    fn slice(&self, range: Range<usize>) -> Dataset {
+    ///
+    /// # Panics
+    /// When `range` is out of bounds, as slicing does.
+    ///
+    /// ```
+    /// let moons = circuitgrad::data::moons().to_dataset();
+    /// let (train, val) = (moons.slice(0..80), moons.slice(80..100));
+    /// assert_eq!((train.len(), val.len(), val.classes), (80, 20, 2));
+    /// ```
+    pub fn slice(&self, range: Range<usize>) -> Dataset {
         Dataset {
             points: self.points[range.clone()].to_vec(),
             labels: self.labels[range].to_vec(),

@@ -12,6 +12,7 @@ const CHAR: f64 = 7.2; // width of a character of 12px monospace
 pub(super) const BOX_H: f64 = 26.0;
 const ROW: f64 = 44.0;
 pub(super) const OP_W: f64 = 46.0;
+#[cfg_attr(not(feature = "svg"), allow(dead_code))] // only the SVG draws op ovals this tall
 pub(super) const OP_H: f64 = 24.0;
 const GAP: f64 = 36.0;
 const PAD: f64 = 12.0;

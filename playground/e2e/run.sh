@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The playground's browser test, from a fresh machine: installs what it needs (Chromium and Node.js
+# from Debian, playwright-core from npm, the wasm32 target through rustup), builds the page, computes
+# the native reference, serves the page with `cargo xtask playground` and drives it in headless
+# Chromium. Screenshots land in target/playground-screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need() { command -v "$1" >/dev/null 2>&1; }
+missing=()
+need chromium || missing+=(chromium)
+need node || missing+=(nodejs)
+need npm || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]} from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+(cd playground/e2e && npm ci --no-audit --no-fund --silent)
+
+cargo xtask playground --build-only
+ref=target/playground-reference
+mkdir -p "$ref"
+cargo run --quiet --release --example yinyang -- --steps 10 >"$ref/yinyang.txt"
+cargo run --quiet --release -p circuitgrad-playground --bin reference >"$ref/trace_first.json"
+cargo run --quiet --release -p circuitgrad-playground --bin reference -- 0.5 -1.0 2 >"$ref/trace_typed.json"
+
+port=${PLAYGROUND_PORT:-8765}
+cargo xtask playground --port "$port" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+  sleep 0.2
+done
+node playground/e2e/test.mjs "http://127.0.0.1:$port/" "$ref" target/playground-screenshots

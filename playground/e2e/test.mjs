@@ -1,0 +1,236 @@
+// The playground driven as a person would, in headless Chromium (Debian's `chromium`).
+//
+//   node test.mjs URL REFERENCE_DIR SCREENSHOT_DIR
+//
+// URL serves the built page. REFERENCE_DIR holds what the native library computed (run.sh makes
+// it): yinyang.txt (the `yinyang` example's lines), trace_first.json and trace_typed.json (the
+// `reference` binary's traces). Screenshots of each view go to SCREENSHOT_DIR. Every check prints
+// a line; the first failure stops the run with exit code 1.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [url, refDir, shotDir] = process.argv.slice(2);
+if (!url || !refDir || !shotDir) {
+  console.error('usage: node test.mjs URL REFERENCE_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+fs.mkdirSync(shotDir, { recursive: true });
+
+const results = [];
+function check(ok, what, detail = '') {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? `: ${detail}` : ''}`);
+  if (!ok) throw new Error(`${what} ${detail}`);
+  results.push(what);
+}
+
+// Relative agreement of two numbers, and whether they are the same double.
+const rel = (a, b) => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  const attr = (testid, name = 'data-value') => page.locator(`[data-testid="${testid}"]`).getAttribute(name);
+  const button = (name) => page.getByRole('button', { name, exact: true });
+
+  // --- Loading: interactive within a second, the wasm under 1 MB.
+  const started = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 10000 });
+  const loadMs = Date.now() - started;
+  const interactive = await page.evaluate(() => window.playground.readyAt);
+  check(interactive < 1000, 'interactive within 1 s of loading', `ready ${interactive.toFixed(0)} ms after navigation started (the test saw it ${loadMs} ms after goto)`);
+  const wasmBytes = await page.evaluate(async () => (await (await fetch('circuitgrad_playground.wasm')).arrayBuffer()).byteLength);
+  check(wasmBytes < 1 << 20, 'the wasm file is under 1 MB', `${wasmBytes} bytes`);
+  for (const name of ['Reset', 'Play', 'Step']) check(await button(name).count() === 1, `a button named ${name}`);
+  check(await attr('step') === '0', 'the page opens at step 0');
+  await page.screenshot({ path: path.join(shotDir, '1-opened.png'), fullPage: true });
+
+  // --- The chosen datapoint's circuit against the native trace (opening model, first point).
+  const compareTrace = async (file, what) => {
+    const ref = JSON.parse(fs.readFileSync(path.join(refDir, file), 'utf8'));
+    const nodes = page.locator('#train-graph [data-testid="node"]');
+    const shown = await nodes.evaluateAll((els) => els.map((e) => [Number(e.dataset.data), Number(e.dataset.grad)]));
+    check(shown.length === ref.rows.length, `${what}: the page's circuit has the native trace's nodes`, `${shown.length} nodes`);
+    let identical = 0, worst = 0;
+    shown.forEach(([d, g], i) => {
+      const [rd, rg] = ref.rows[i];
+      if (d === rd && g === rg) identical++;
+      worst = Math.max(worst, rel(d, rd), rel(g, rg));
+    });
+    check(worst <= 1e-12, `${what}: data and grads agree with the native trace`, `${identical}/${shown.length} nodes identical to the last bit, worst relative difference ${worst.toExponential(2)}`);
+  };
+  await compareTrace('trace_first.json', 'first training point');
+
+  // Typing a point and a label chooses it.
+  const typed = JSON.parse(fs.readFileSync(path.join(refDir, 'trace_typed.json'), 'utf8')).point;
+  await page.fill('#point-form [name="x"]', String(typed[0]));
+  await page.fill('#point-form [name="y"]', String(typed[1]));
+  await page.fill('#point-form [name="class"]', String(typed[2]));
+  await button('Show this point').click();
+  await compareTrace('trace_typed.json', 'a typed point');
+
+  // --- Step through backprop: forward in topological order, then backward in reverse.
+  const n = await page.locator('#train-graph [data-testid="node"]').count();
+  await page.locator('#train-graph').getByRole('button', { name: 'Walk from the start' }).click();
+  const next = page.locator('#train-graph').getByRole('button', { name: 'Next node' });
+  const order = [];
+  for (let k = 0; k < 2 * n; k++) {
+    await next.click();
+    order.push(Number(await page.locator('#train-graph g.node.current').getAttribute('data-index')));
+    if (k === n + 3) await page.screenshot({ path: path.join(shotDir, '2-walking-backward.png'), fullPage: true });
+  }
+  const expected = [...Array(n).keys()].concat([...Array(n).keys()].reverse());
+  check(JSON.stringify(order) === JSON.stringify(expected), 'the walk highlights every node forward in order, then backward in reverse', `${2 * n} steps`);
+  const caption = await page.locator('#train-graph [data-testid="walk-caption"]').textContent();
+  check(caption.startsWith(`backward ${n} of ${n}`), 'the caption says where the walk is', caption);
+  await page.locator('#train-graph [data-testid="node"]').nth(n - 2).hover(); // in the opening view, near the output
+  const detail = await page.locator('#train-graph [data-testid="detail"]').textContent();
+  check(detail.includes('by the chain rule') && detail.includes('×'), 'hovering a node shows its chain-rule products', detail.split('\n')[0]);
+  await page.locator('#train-graph').getByRole('button', { name: 'Walk to the end' }).click();
+
+  // --- Train: ten steps, each loss against the native `yinyang` example's.
+  const native = fs.readFileSync(path.join(refDir, 'yinyang.txt'), 'utf8')
+    .split('\n').filter((l) => l.includes('train loss')).map((l) => Number(l.split('train loss ')[1]));
+  let identical = 0, worst = 0;
+  for (let s = 1; s <= 10; s++) {
+    await button('Step').click();
+    const shown = Number(await attr('train-loss'));
+    check(await attr('step') === String(s), `step ${s} is counted`);
+    if (shown === native[s - 1]) identical++;
+    worst = Math.max(worst, rel(shown, native[s - 1]));
+  }
+  check(worst <= 1e-12, 'ten steps of losses agree with the native yinyang example', `${identical}/10 identical to the last bit, worst relative difference ${worst.toExponential(2)}`);
+  await page.screenshot({ path: path.join(shotDir, '3-ten-steps.png'), fullPage: true });
+
+  // --- Speed: a step plus its full redraw (surface, graph, table), timed in the page: the first
+  // 60 steps (the browser still compiling the hot code) and 60 steps after 200 more (steady play).
+  const timeSteps = () => page.evaluate(() => {
+    const step = document.getElementById('step');
+    const times = [];
+    for (let i = 0; i < 60; i++) {
+      const t = performance.now();
+      step.click();
+      document.body.getBoundingClientRect(); // force style and layout of the redrawn page
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { median: times[30], p90: times[54], max: times[59] };
+  });
+  const cold = await timeSteps();
+  console.log(`     the first 60 steps: median ${cold.median.toFixed(2)} ms, p90 ${cold.p90.toFixed(2)} ms`);
+  await page.evaluate(() => { for (let i = 0; i < 200; i++) document.getElementById('step').click(); });
+  const timing = await timeSteps();
+  check(timing.median < 16, 'a training step with its full redraw takes under 16 ms', `median ${timing.median.toFixed(2)} ms, p90 ${timing.p90.toFixed(2)} ms, max ${timing.max.toFixed(2)} ms over 60 steps (surface 50 x 50, graph, table)`);
+  await button('Play').click();
+  check(await button('Pause').count() === 1, 'Play turns into Pause while playing');
+  const before = Number(await attr('step'));
+  await page.waitForTimeout(1000);
+  await button('Pause').click();
+  const played = Number(await attr('step')) - before;
+  check(played > 20, 'playing trains on its own', `${played} steps in one second`);
+  fs.writeFileSync(path.join(shotDir, 'timing.json'), JSON.stringify({ cold, warm: timing, playedPerSecond: played, interactiveMs: interactive, wasmBytes }, null, 2));
+
+  // --- Edit the data: add a point, remove one.
+  const count = async () => Number(await attr('point-count'));
+  const plane = page.locator('#plane');
+  const box = await plane.boundingBox();
+  const c0 = await count();
+  await page.selectOption('#add-class', '1');
+  await plane.click({ position: { x: box.width * 0.9, y: box.height * 0.1 } });
+  check(await count() === c0 + 1, 'a click on the plane adds a point', `${c0} → ${await count()}`);
+  await button('Step').click();
+  check(await page.locator('[data-testid="message"]').textContent() === '', 'the network trains on the new set');
+  const p0 = await page.evaluate(() => window.playground.frame().train[0]);
+  const [bx0, by0, bx1, by1] = await page.evaluate(() => window.playground.frame().bounds);
+  const at = (x, y) => ({ x: ((x - bx0) / (bx1 - bx0)) * box.width, y: ((by1 - y) / (by1 - by0)) * box.height });
+  await plane.click({ position: at(p0[0], p0[1]), modifiers: ['Shift'] });
+  check(await count() === c0, 'shift+click removes a point', `back to ${c0}`);
+
+  // --- Choose a datapoint by clicking it.
+  await page.check('input[name="mode"][value="choose"]');
+  const p1 = await page.evaluate(() => window.playground.frame().train[5]);
+  await plane.click({ position: at(p1[0], p1[1]) });
+  const chosen = await page.evaluate(() => window.playground.chosen());
+  check(JSON.stringify(chosen) === JSON.stringify(p1), 'clicking a point chooses whose circuit is shown', JSON.stringify(chosen));
+  await page.screenshot({ path: path.join(shotDir, '4-edited-and-chosen.png'), fullPage: true });
+
+  // --- Bad input: the page says what is wrong and stays responsive.
+  const message = () => page.locator('[data-testid="message"]').textContent();
+  const stepBefore = await attr('step');
+  await page.fill('#settings [name="hidden"]', '8, 0');
+  await button('Reset').click();
+  check((await message()).includes('no neurons'), 'a layer of width 0 is refused with a message', await message());
+  check(await attr('step') === stepBefore, 'a refused reset leaves the run as it was');
+  await page.fill('#settings [name="hidden"]', '8');
+  await page.fill('#settings [name="lr"]', '1e6');
+  await button('Reset').click();
+  await button('Play').click();
+  await page.waitForFunction(() => !window.playground.playing(), null, { timeout: 5000 });
+  const diverged = await message();
+  check(/NaN|inf/.test(diverged) && diverged.includes('stopped'), 'a diverging run pauses with a message', diverged);
+  const shownLoss = await page.locator('[data-testid="train-loss"]').textContent();
+  check(!/NaN|inf/i.test(shownLoss), 'no NaN shown as a result', `train loss shows ${shownLoss}`);
+  await page.screenshot({ path: path.join(shotDir, '5-diverged.png'), fullPage: true });
+  await page.fill('#settings [name="lr"]', '0.1');
+  await button('Reset').click();
+  check(await message() === '' && await attr('step') === '0', 'Reset starts again after a divergence');
+  // An empty training set: remove every point, then step.
+  await page.check('input[name="mode"][value="add"]');
+  for (let left = await count(); left > 0; left--) {
+    const p = await page.evaluate(() => window.playground.frame().train[0]);
+    await plane.click({ position: at(p[0], p[1]), modifiers: ['Shift'] });
+  }
+  check(await count() === 0, 'every training point can be removed');
+  await button('Step').click();
+  check((await message()).includes('empty'), 'stepping on an empty set says so', await message());
+  await plane.click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await button('Step').click();
+  check(await message() === '' && Number(await attr('step')) === 1, 'a new point lets training go on');
+  await button('Reset').click();
+
+  // --- Type a circuit.
+  await page.getByRole('tab', { name: 'Type a circuit' }).click();
+  await page.fill('[data-testid="expression"]', 'x = 2\ny = x +\nz = x * x');
+  await button('Run').click();
+  const error = await page.locator('[data-testid="error"]').textContent();
+  check(error.startsWith('line 2: error:'), 'a typed error shows the REPL\'s message inline', error.split('\n')[0]);
+  await button('f = (x + y) z').click();
+  check(await page.locator('[data-testid="error"]').textContent() === '', 'the tutorial\'s circuit runs without errors');
+  const circuitNodes = page.locator('#circuit-graph [data-testid="node"]');
+  check(await circuitNodes.count() === 5, 'its circuit is drawn', `${await circuitNodes.count()} nodes`);
+  const grads = () => circuitNodes.evaluateAll((els) => els.map((e) => Number(e.dataset.grad)));
+  // f = (x + y) z: ∂f/∂x = ∂f/∂y = z = -4, ∂f/∂z = x + y = 3; nodes x, y, q, z, f.
+  check(JSON.stringify(await grads()) === JSON.stringify([-4, -4, -4, 3, 1]), 'its grads are the tutorial\'s', JSON.stringify(await grads()));
+  await page.fill('input[aria-label="z"]', '-5');
+  await page.press('input[aria-label="z"]', 'Enter');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  check(JSON.stringify(await grads()) === JSON.stringify([-5, -5, -5, 3, 1]), 'moving a leaf re-runs forward and backward', JSON.stringify(await grads()));
+  await page.screenshot({ path: path.join(shotDir, '6-circuit.png'), fullPage: true });
+  // A huge circuit: refused for drawing, the page still answers.
+  const huge = 'x = 1\ny = ' + Array(3000).fill('x').join(' * ');
+  await page.fill('[data-testid="expression"]', huge);
+  await button('Run').click();
+  const hugeError = await page.locator('[data-testid="error"]').textContent();
+  check(hugeError.includes('pictures are limited'), 'a huge circuit is refused with a message', hugeError.split('\n')[0]);
+  await button('f = (x + y) z').click();
+  check(await circuitNodes.count() === 5, 'the page stays responsive after it');
+
+  check(consoleErrors.length === 0, 'no console errors', consoleErrors.join(' | '));
+} catch (e) {
+  failed = true;
+  console.error(e.message);
+} finally {
+  await browser.close();
+}
+console.log(`${results.length} checks passed${failed ? ', then one failed' : ''}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,164 @@
+//! The circuit view: a script in the REPL's language, run line by line in a `script::Session`; its
+//! last binding is the circuit drawn, and each named leaf gets a slider.
+
+use circuitgrad::Value;
+use circuitgrad::script::{Reply, Session};
+use serde_json::{Value as Json, json};
+
+/// The most text the box runs: 64 lines of the REPL's longest.
+pub const MAX_SCRIPT: usize = 64 * circuitgrad::script::MAX_LINE;
+
+/// A script that ran, and the circuit it ends with.
+pub struct Circuit {
+    session: Session,
+    /// The last name bound, and its value.
+    output: Option<(String, Value)>,
+}
+
+impl Circuit {
+    /// Runs `text` line by line. Lines that fail are reported and skipped, as the REPL does with
+    /// a script; the others take effect.
+    pub fn run(text: &str) -> (Circuit, Json) {
+        let mut session = Session::new();
+        let mut output = None;
+        let mut lines = Vec::new();
+        if text.len() > MAX_SCRIPT {
+            let error = format!(
+                "the script is {} bytes: the playground runs up to {MAX_SCRIPT}",
+                text.len()
+            );
+            let replies = json!({ "lines": [], "errors": [{"line": 0, "message": error}] });
+            return (Circuit { session, output }, replies);
+        }
+        let mut errors = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let number = i + 1;
+            let trimmed = line.trim_start();
+            if trimmed.starts_with(":d") || trimmed.starts_with(":q") {
+                errors.push(json!({"line": number, "message": format!(
+                    "line {number}: error: {} is the terminal REPL's; here the circuit is drawn \
+                     on the page and the script ends at its last line",
+                    trimmed.split_whitespace().next().unwrap_or(trimmed)
+                )}));
+                continue;
+            }
+            match session.run(line) {
+                Ok(Reply::Text(text)) => lines.push(json!({"line": number, "text": text})),
+                Ok(Reply::Nothing | Reply::Quit(_)) => {
+                    if let Some(name) = bound_name(line) {
+                        if let Some(v) = session.get(name) {
+                            output = Some((name.to_string(), v.clone()));
+                        }
+                    }
+                }
+                Err(e) => errors.push(json!({
+                    "line": number,
+                    "message": e.render_numbered(line, number),
+                })),
+            }
+        }
+        let replies = json!({ "lines": lines, "errors": errors });
+        (Circuit { session, output }, replies)
+    }
+
+    /// The circuit drawn: the last value bound.
+    pub fn output(&self) -> Option<&(String, Value)> {
+        self.output.as_ref()
+    }
+
+    /// The named leaves, in binding order, with their values: what the sliders move.
+    pub fn leaves(&self) -> Vec<(String, f64)> {
+        self.session
+            .names()
+            .filter_map(|name| {
+                let v = self.session.get(name)?;
+                v.inputs().is_empty().then(|| (name.to_string(), v.data()))
+            })
+            .collect()
+    }
+
+    /// Sets a named leaf's value (the next walkthrough recomputes everything from it).
+    ///
+    /// # Errors
+    /// An unknown name, a name that is not a leaf, or a value that is not a number.
+    pub fn set(&self, name: &str, value: f64) -> Result<(), String> {
+        let v = self
+            .session
+            .get(name)
+            .ok_or_else(|| format!("there is no {name:?} in the script"))?;
+        if !v.inputs().is_empty() {
+            return Err(format!(
+                "{name} is computed from other values: move the leaves it is made of"
+            ));
+        }
+        if value.is_nan() {
+            return Err(format!("{name} must be a number"));
+        }
+        v.set_data(value);
+        Ok(())
+    }
+}
+
+/// The name a `NAME = EXPR` line binds, if it is one.
+fn bound_name(line: &str) -> Option<&str> {
+    let code = line.split('#').next()?;
+    let (name, _) = code.split_once('=')?;
+    let name = name.trim();
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    ((first.is_alphabetic() || first == '_') && chars.all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_binding_is_drawn_and_leaves_are_named() {
+        let (c, replies) = Circuit::run("x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z\nf");
+        assert_eq!(c.output().unwrap().0, "f");
+        assert_eq!(c.output().unwrap().1.data(), -12.0);
+        assert_eq!(replies["lines"][0]["text"], "-12");
+        let names: Vec<String> = c.leaves().into_iter().map(|l| l.0).collect();
+        assert_eq!(names, ["x", "y", "z"]);
+    }
+
+    #[test]
+    fn errors_say_which_line_and_the_rest_still_runs() {
+        let (c, replies) = Circuit::run("x = 1\ny = x +\nz = x * 3\n:draw z z.svg");
+        let errors = replies["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors[0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("line 2: error:")
+        );
+        assert!(errors[1]["message"].as_str().unwrap().contains(":draw"));
+        assert_eq!(c.output().unwrap().0, "z");
+    }
+
+    #[test]
+    fn a_leaf_moves_and_a_computed_value_does_not() {
+        let (c, _) = Circuit::run("x = 2\ny = x * x");
+        c.set("x", 3.0).unwrap();
+        assert_eq!(c.output().unwrap().1.walkthrough().nodes()[1].data, 9.0);
+        assert!(c.set("y", 1.0).unwrap_err().contains("computed"));
+        assert!(c.set("w", 1.0).unwrap_err().contains("no \"w\""));
+        assert!(c.set("x", f64::NAN).is_err());
+    }
+
+    #[test]
+    fn a_script_too_long_is_refused_with_its_size() {
+        let text = "x = 1\n".repeat(MAX_SCRIPT / 6 + 1);
+        let (c, replies) = Circuit::run(&text);
+        assert!(c.output().is_none());
+        assert!(
+            replies["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("bytes")
+        );
+    }
+}

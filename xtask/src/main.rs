@@ -1,0 +1,225 @@
+//! The project's tasks, run as `cargo xtask TASK` (the alias is in `.cargo/config.toml`).
+//!
+//! `cargo xtask playground [--port N]` builds the playground page (the engine compiled to
+//! WebAssembly, and the page's static files) into `target/playground/` and serves it on
+//! http://127.0.0.1:8000. `cargo xtask playground --build-only [--out DIR]` only writes the files.
+
+use std::error::Error;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+usage: cargo xtask playground [--build-only] [--out DIR] [--port N]
+
+  playground     build the playground page and serve it on http://127.0.0.1:8000
+  --build-only   only write the page's files (to target/playground/ unless --out)
+  --out DIR      where to write the files
+  --port N       the port to serve on (1 to 65535; default 8000)";
+
+const TARGET: &str = "wasm32-unknown-unknown";
+const WASM: &str = "circuitgrad_playground.wasm";
+
+struct Options {
+    build_only: bool,
+    out: PathBuf,
+    port: u16,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match playground(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The options, `None` for `--help`.
+fn parse(args: &[String]) -> Result<Option<Options>, String> {
+    let root = workspace_root();
+    let mut options = Options {
+        build_only: false,
+        out: root.join("target").join("playground"),
+        port: 8000,
+    };
+    let mut args = args.iter();
+    match args.next().map(String::as_str) {
+        Some("playground") => {}
+        Some("-h" | "--help" | "help") | None => return Ok(None),
+        Some(other) => return Err(format!("unknown task {other:?}: the task is `playground`")),
+    }
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--build-only" => options.build_only = true,
+            "--out" => {
+                let dir = args.next().ok_or("--out needs a directory")?;
+                options.out = PathBuf::from(dir);
+            }
+            "--port" => {
+                let port = args.next().ok_or("--port needs a number")?;
+                options.port =
+                    port.parse().ok().filter(|&p| p > 0).ok_or_else(|| {
+                        format!("--port {port}: a port is a number from 1 to 65535")
+                    })?;
+            }
+            "-h" | "--help" => return Ok(None),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(Some(options))
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+fn playground(options: &Options) -> Result<(), Box<dyn Error>> {
+    build(&options.out)?;
+    if options.build_only {
+        println!("wrote the playground to {}", options.out.display());
+        return Ok(());
+    }
+    serve(&options.out, options.port)
+}
+
+/// Installs the wasm target if it is missing, compiles the engine, copies the page beside it.
+fn build(out: &Path) -> Result<(), Box<dyn Error>> {
+    let root = workspace_root();
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == TARGET)
+        })
+        .unwrap_or(false);
+    if !installed {
+        eprintln!("installing the {TARGET} target through rustup");
+        run(Command::new("rustup").args(["target", "add", TARGET]))?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(cargo).current_dir(&root).args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "circuitgrad-playground",
+        "--target",
+        TARGET,
+    ]))?;
+    fs::create_dir_all(out)?;
+    let wasm = root.join("target").join(TARGET).join("release").join(WASM);
+    fs::copy(&wasm, out.join(WASM))?;
+    for entry in fs::read_dir(root.join("playground").join("www"))? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            fs::copy(entry.path(), out.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+fn run(command: &mut Command) -> Result<(), Box<dyn Error>> {
+    let status = command.status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})").into())
+    }
+}
+
+/// Serves `dir` until the process is stopped: GET of its files, nothing else.
+fn serve(dir: &Path, port: u16) -> Result<(), Box<dyn Error>> {
+    let server = tiny_http::Server::http(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port N)"))?;
+    println!("the playground is on http://127.0.0.1:{port}/ (Ctrl+C stops it)");
+    for request in server.incoming_requests() {
+        let response = match file_for(dir, request.url()) {
+            Some(path) => match fs::read(&path) {
+                Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(content_type(&path)),
+                Err(_) => not_found(),
+            },
+            None => not_found(),
+        };
+        let _ = request.respond(response);
+    }
+    Ok(())
+}
+
+/// The file a URL names inside `dir`; `None` for anything that would leave it.
+fn file_for(dir: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next()?.trim_start_matches('/');
+    let path = if path.is_empty() { "index.html" } else { path };
+    let relative = Path::new(path);
+    relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| dir.join(relative))
+}
+
+fn content_type(path: &Path) -> tiny_http::Header {
+    let kind = match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    };
+    tiny_http::Header::from_bytes("Content-Type", kind).expect("a valid header")
+}
+
+fn not_found() -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    tiny_http::Response::from_string("not found").with_status_code(404)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_stay_inside_the_served_directory() {
+        let dir = Path::new("/srv/page");
+        assert_eq!(file_for(dir, "/"), Some(dir.join("index.html")));
+        assert_eq!(file_for(dir, "/app.js?v=2"), Some(dir.join("app.js")));
+        assert_eq!(file_for(dir, "/../secret"), None);
+        assert_eq!(file_for(dir, "/a/../../b"), None);
+    }
+
+    #[test]
+    fn bad_arguments_say_what_is_allowed() {
+        let args = |s: &[&str]| parse(&s.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+        assert!(
+            args(&["playground", "--port", "0"])
+                .err()
+                .unwrap()
+                .contains("1 to 65535")
+        );
+        assert!(args(&["playground", "--port", "http"]).is_err());
+        assert!(args(&["build"]).err().unwrap().contains("playground"));
+        assert!(args(&["--help"]).unwrap().is_none());
+        let o = args(&["playground", "--build-only", "--out", "x", "--port", "9000"])
+            .unwrap()
+            .unwrap();
+        assert!(o.build_only && o.out == Path::new("x") && o.port == 9000);
+    }
+}
