@@ -26,8 +26,19 @@ fn example(name: &str) -> PathBuf {
 /// Runs an example with `args` and stdin closed: (stdout, stderr, exit code). Fails the test if
 /// it takes longer than `limit` (and kills it), so a hang is a failure, not a stuck test run.
 fn run(name: &str, args: &[&str], limit: Duration) -> (String, String, Option<i32>) {
+    run_with_env(name, args, &[], limit)
+}
+
+/// As [`run`], with environment variables set for the child.
+fn run_with_env(
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    limit: Duration,
+) -> (String, String, Option<i32>) {
     let mut child = Command::new(example(name))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -105,6 +116,41 @@ fn moons_past_100_steps_finishes_and_zero_steps_is_refused() {
         stderr.contains("--steps takes a whole number from 1, not `0`"),
         "{stderr}"
     );
+}
+
+/// The anchor's last digits are those of the math library it runs on: glibc picks `exp`, `log`,
+/// `pow` built with FMA on a CPU that has it, and those round differently now and then, so
+/// `python3 micrograd.py` itself prints 70 of its 110 lines differently when glibc is told to
+/// leave FMA and AVX2 alone (`GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA`; that run's output is
+/// `tests/data/micrograd2_yinyang_nofma.txt`). The example follows the anchor there too, line for
+/// line: it does the anchor's arithmetic, and takes its transcendental functions from the same
+/// library.
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+#[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+fn yinyang_follows_the_anchor_on_glibcs_other_code_path_too() {
+    let (stdout, stderr, code) = run_with_env(
+        "yinyang",
+        &[
+            "--out",
+            std::env::temp_dir()
+                .join("circuitgrad-yinyang-nofma")
+                .to_str()
+                .unwrap(),
+        ],
+        &[("GLIBC_TUNABLES", "glibc.cpu.hwcaps=-AVX2,-FMA")],
+        Duration::from_secs(300),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let expected = include_str!("data/micrograd2_yinyang_nofma.txt");
+    let ours: Vec<&str> = stdout.lines().take(110).collect();
+    assert_eq!(ours, expected.lines().collect::<Vec<_>>());
+    // The two code paths really differ: (step 4, for one).
+    let fma = include_str!("data/micrograd2_yinyang.txt");
+    assert_ne!(fma.lines().nth(4), expected.lines().nth(4));
 }
 
 #[test]

@@ -221,6 +221,7 @@ class GraphView {
     if (state.error) { this.caption.textContent = state.error; return; }
     this.walk = state;
     this.paint(state.data, state.grad, state.last);
+    if (state.last) this.follow(state.last.node);
     const n = this.graph.nodes.length;
     if (!state.last) {
       this.caption.textContent = `step 0 of ${state.len}: nothing computed yet`;
@@ -243,6 +244,16 @@ class GraphView {
       if (!s.contributions.length) lines.push('  a leaf: nothing below it to pass the grad to');
       this.detail.textContent = lines.join('\n');
     }
+  }
+
+  // Keeps node i in view while walking: if it is outside, the view moves to centre it.
+  follow(i) {
+    const n = this.graph.nodes[i];
+    const [x, y, w, h] = this.vb;
+    const left = n.op ? n.ox - n.orx : n.x;
+    if (left >= x && n.x + n.w <= x + w && n.y >= y && n.y + n.h <= y + h) return;
+    this.vb = [(left + n.x + n.w) / 2 - w / 2, n.y + n.h / 2 - h / 2, w, h];
+    this.applyViewBox();
   }
 
   // Pan by dragging, zoom with the wheel (around the pointer) or the buttons.
@@ -272,7 +283,8 @@ class GraphView {
     const h = this.graph ? this.graph.height : 100;
     this.size = [this.svg.clientWidth || this.size[0], this.svg.clientHeight || this.size[1]];
     const aspect = this.size[0] / this.size[1];
-    const vw = Math.max(w, h * aspect);
+    // The whole circuit, but never blown up past 1.5x (a small circuit stays a small picture).
+    const vw = Math.max(w + 40, (h + 40) * aspect, this.size[0] / 1.5);
     this.vb = [-(vw - w) / 2, -(vw / aspect - h) / 2, vw, vw / aspect];
     this.applyViewBox();
   }
