@@ -89,6 +89,10 @@ class GraphView {
       this.size = [this.svg.clientWidth || 800, this.svg.clientHeight || 400];
       this.drawNumbers();
     }).observe(this.svg);
+    this.notice = document.createElement('div');
+    this.notice.className = 'notice';
+    this.notice.setAttribute('role', 'status');
+    box.appendChild(this.notice);
     this.detail = document.createElement('div');
     this.detail.className = 'detail';
     this.detail.dataset.testid = 'detail';
@@ -100,6 +104,8 @@ class GraphView {
   setGraph(graph) {
     this.graph = graph;
     this.walk = null;
+    this.caption.textContent = '';
+    this.detail.textContent = '';
     this.svg.innerHTML = '';
     this.root = el('g', {}, this.svg);
     const edges = el('g', {}, this.root);
@@ -147,6 +153,11 @@ class GraphView {
     const [w, h] = this.size;
     this.vb = [out.x + out.w + 20 - w, out.y + out.h / 2 - h / 2, w, h];
     this.applyViewBox();
+  }
+
+  // A line above the picture saying how to read its numbers (empty: nothing to say).
+  setNotice(text) {
+    if (this.notice.textContent !== text) this.notice.textContent = text;
   }
 
   // New numbers for the same circuit (after a training step, or a leaf moved).
@@ -324,13 +335,14 @@ class GraphView {
     g.textAlign = 'center';
     g.textBaseline = 'middle';
     const { data, grad } = this.shown;
+    const bad = (x) => typeof x === 'string'; // "NaN", "inf", "-inf" (see `num`)
     // Only the nodes in view: a circuit of hundreds of nodes is read a part at a time.
     const [vx, vy, vw, vh] = this.vb;
     this.nodeEls.forEach((n, i) => {
       if (n.gradX < vx - 150 || n.dataX > vx + vw + 150 || n.y < vy - 20 || n.y > vy + vh + 20) return;
-      g.fillStyle = data[i] === null ? '#bbb' : '#222';
+      g.fillStyle = data[i] === null ? '#bbb' : bad(data[i]) ? '#b00020' : '#222';
       g.fillText(`data ${fmt(data[i])}`, n.dataX, n.y);
-      g.fillStyle = grad[i] === null ? '#bbb' : '#222';
+      g.fillStyle = grad[i] === null ? '#bbb' : bad(grad[i]) ? '#b00020' : '#222';
       g.fillText(`grad ${fmt(grad[i])}`, n.gradX, n.y);
     });
   }
@@ -425,6 +437,11 @@ function show(f) {
   $('opt-name').textContent = `(${f.optimizer}, lr ${f.lr})`;
   const a = performance.now();
   drawPlane();
+  if (trainGraph) {
+    trainGraph.setNotice(f.stopped
+      ? 'Training stopped. The numbers below come from the parameters whose loss was not finite: they show where it broke, not a result. Reset to start again.'
+      : '');
+  }
   const b = performance.now();
   drawLosses();
   const c = performance.now();
