@@ -209,3 +209,30 @@ fn a_typed_circuit_runs_draws_and_moves() {
     let walk = ask(&mut app, json!({"cmd": "walk", "view": "circuit", "k": 1}));
     assert!(walk["error"].as_str().unwrap().contains("no circuit"));
 }
+
+#[test]
+fn the_surface_is_the_models_own_classes() {
+    use circuitgrad::nn::argmax;
+    use circuitgrad_playground::train::{Settings, Trainer};
+    let mut trainer = Trainer::new(Settings::default()).unwrap();
+    for _ in 0..30 {
+        trainer.step().unwrap();
+    }
+    let cells = 50;
+    let (class, confidence) = trainer.surface(cells);
+    assert_eq!((class.len(), confidence.len()), (2500, 2500));
+    // The surface is drawn in single precision: every cell away from a boundary gets the class the
+    // model (in f64) gives its centre.
+    let mut agree = 0;
+    for row in 0..cells {
+        for col in 0..cells {
+            let x = -2.0 + (col as f64 + 0.5) / 50.0 * 4.0;
+            let y = 2.0 - (row as f64 + 0.5) / 50.0 * 4.0;
+            let logits = trainer.mlp().eval(&[x, y]).unwrap();
+            agree += usize::from(argmax(&logits) == Some(class[row * cells + col] as usize));
+        }
+    }
+    assert!(agree >= 2495, "{agree} of 2500 cells agree");
+    // A winner's probability is at least 1/3 (three classes) and at most 1.
+    assert!(confidence.iter().all(|&c| (33..=100).contains(&c)));
+}
