@@ -7,15 +7,17 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 need() { command -v "$1" >/dev/null 2>&1; }
-missing=()
-need chromium || missing+=(chromium)
-need node || missing+=(nodejs)
-need npm || missing+=(npm)
-if ((${#missing[@]})); then
-  echo "installing ${missing[*]} from Debian"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+updated=
+install() {
+  echo "installing $* from Debian's packages"
+  [[ -n $updated ]] || { apt-get update -qq; updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+need chromium || install chromium
+# One at a time: some Node.js packages bring npm with them (and conflict with Debian's npm).
+need node || install nodejs
+need npm || install npm
+# playwright-core 1.57 runs on Node.js 18 (Debian 12's) and later.
 (cd playground/e2e && npm ci --no-audit --no-fund --silent)
 
 cargo xtask playground --build-only
