@@ -181,6 +181,13 @@ try {
   await button('Reset').click();
   check((await message()).includes('no neurons'), 'a layer of width 0 is refused with a message', await message());
   check(await attr('step') === stepBefore, 'a refused reset leaves the run as it was');
+  await page.fill('#settings [name="hidden"]', '32, 32, 32');
+  await button('Reset').click();
+  const bigNotice = await page.locator('#train-graph .notice').textContent();
+  check(bigNotice.includes('pictures are limited'), 'a model too big to draw says so where its circuit would be', bigNotice.slice(0, 70));
+  check(await page.locator('#train-graph [data-testid="node"]').count() === 0, 'and shows no stale circuit');
+  await button('Step').click();
+  check(await attr('step') === '1', 'a big model still trains');
   await page.fill('#settings [name="hidden"]', '8');
   await page.fill('#settings [name="lr"]', '1e6');
   await button('Reset').click();

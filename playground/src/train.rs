@@ -265,12 +265,16 @@ impl Trainer {
     /// # Errors
     /// When there is no such point.
     pub fn remove_point(&mut self, i: usize) -> Result<(), String> {
-        self.train.remove(i).map(|_| ()).ok_or_else(|| {
-            format!(
-                "there is no training point {i}: the points are numbered 0 to {}",
-                self.train.len() as isize - 1
-            )
-        })
+        self.train
+            .remove(i)
+            .map(|_| ())
+            .ok_or_else(|| match self.train.len() {
+                0 => "the training set is empty: there is no point to remove".to_string(),
+                n => format!(
+                    "there is no training point {i}: the points are numbered 0 to {}",
+                    n - 1
+                ),
+            })
     }
 
     /// Training that stopped for want of data goes on once there is some.

@@ -135,6 +135,13 @@ fn points_come_and_go_and_an_empty_set_pauses_training() {
     let frame = ask(&mut app, json!({"cmd": "step", "cells": 2, "since": 0}));
     assert!(frame["error"].as_str().unwrap().contains("empty"));
     assert_eq!(frame["step"], 0);
+    let answer = ask(&mut app, json!({"cmd": "remove_point", "index": 0}));
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("no point to remove")
+    );
     ask(
         &mut app,
         json!({"cmd": "add_point", "x": 0.0, "y": 0.0, "class": 1}),

@@ -155,6 +155,21 @@ class GraphView {
     this.applyViewBox();
   }
 
+  // No circuit, and why.
+  clear(why) {
+    this.graph = null;
+    this.numbers = null;
+    this.shown = null;
+    this.walk = null;
+    this.nodeEls = [];
+    this.edgeEls = [];
+    this.svg.innerHTML = '';
+    this.caption.textContent = '';
+    this.detail.textContent = '';
+    this.drawNumbers();
+    this.setNotice(why);
+  }
+
   // A line above the picture saying how to read its numbers (empty: nothing to say).
   setNotice(text) {
     if (this.notice.textContent !== text) this.notice.textContent = text;
@@ -358,6 +373,7 @@ let history = []; // [train loss, val loss] per step, kept here: each frame send
 let playing = false;
 let chosen = null; // [x, y, class] of the datapoint whose circuit is shown
 let trainGraph = null;
+let graphProblem = ''; // why no circuit is shown, if none is
 const surfaceCanvas = document.createElement('canvas');
 
 function settingsFromForm() {
@@ -366,7 +382,7 @@ function settingsFromForm() {
   const bad = hidden.find((s) => !/^\d+$/.test(s));
   if (bad !== undefined) return { error: `hidden layers: "${bad}" is not a width; write widths like 8 or 16, 16` };
   const lr = Number(f.get('lr'));
-  if (String(f.get('lr')).trim() === '' || Number.isNaN(lr)) return { error: 'the learning rate must be a number, like 0.1' };
+  if (String(f.get('lr')).trim() === '' || !Number.isFinite(lr)) return { error: 'the learning rate must be a finite number, like 0.1' };
   const seed = String(f.get('seed')).trim();
   if (!/^\d{1,15}$/.test(seed)) return { error: 'the seed must be a whole number from 0 to 999999999999999' };
   return {
@@ -440,7 +456,7 @@ function show(f) {
   if (trainGraph) {
     trainGraph.setNotice(f.stopped
       ? 'Training stopped. The numbers below come from the parameters whose loss was not finite: they show where it broke, not a result. Reset to start again.'
-      : '');
+      : graphProblem);
   }
   const b = performance.now();
   drawLosses();
@@ -635,8 +651,17 @@ function tableHover(e) {
 // The datapoint whose loss circuit is shown.
 function choose(point) {
   const answer = call({ cmd: 'datapoint', x: point[0], y: point[1], class: point[2] });
-  if (answer.error) return message(answer.error);
+  if (answer.error) {
+    // Nothing is shown rather than a circuit of another model or point.
+    chosen = null;
+    graphProblem = answer.error;
+    trainGraph.clear(answer.error);
+    $('point-caption').textContent = '';
+    drawPlane();
+    return message(answer.error);
+  }
   chosen = point;
+  graphProblem = '';
   const form = $('point-form');
   form.x.value = point[0];
   form.y.value = point[1];
