@@ -48,6 +48,16 @@
 //! - [`script`]: the REPL's parser and session (`cargo run --example repl`).
 //! - [`Tape`]: a circuit recorded once ([`Value::compile`]) and replayed at flat-array speed, for
 //!   training loops that rebuild the same circuit every step.
+//! - [`walkthrough`]: backprop taken apart, a forward and a backward step per node, with the chain
+//!   rule's products ([`Value::walkthrough`]); what the playground page steps through.
+//!
+//! # Features
+//!
+//! - `svg` (on by default): [`Value::to_svg`].
+//! - `portable-math`: `exp`, `ln`, `tanh` and `pow` from the `libm` crate, pure Rust with the same
+//!   bits on every target, instead of the platform's. By default they are the platform's, as
+//!   Python's are, which is what reproduces micrograd's digits; the playground's WebAssembly uses
+//!   `portable-math`, and a native build with it reproduces the page's numbers to the last bit.
 //!
 //! # Semantics
 //!
@@ -70,6 +80,7 @@ pub mod gates;
 pub mod guide;
 mod label;
 pub mod local;
+mod math;
 pub mod nn;
 mod number;
 mod operators;

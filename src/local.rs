@@ -287,7 +287,7 @@ pub fn neg_dx(_x: f64, _out: f64) -> f64 {
 /// ```
 #[inline]
 pub fn exp(x: f64) -> f64 {
-    x.exp()
+    crate::math::exp(x)
 }
 /// ∂eˣ/∂x = eˣ, the output itself.
 /// ```
@@ -306,7 +306,7 @@ pub fn exp_dx(_x: f64, out: f64) -> f64 {
 /// ```
 #[inline]
 pub fn ln(x: f64) -> f64 {
-    x.ln()
+    crate::math::ln(x)
 }
 /// ∂ln(x)/∂x = 1/x.
 /// ```
@@ -323,7 +323,7 @@ pub fn ln_dx(x: f64, _out: f64) -> f64 {
 /// ```
 #[inline]
 pub fn tanh(x: f64) -> f64 {
-    x.tanh()
+    crate::math::tanh(x)
 }
 /// ∂tanh(x)/∂x = 1 − tanh²(x), from the output t, with t² computed by `pow` as micrograd's
 /// `out.data**2` is (see [`libm_pow`]'s note: `t * t` differs from it in the last bit now and then).
@@ -341,7 +341,7 @@ pub fn tanh_dx(_x: f64, t: f64) -> f64 {
 /// ```
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
+    1.0 / (1.0 + crate::math::exp(-x))
 }
 /// ∂σ(x)/∂x = σ(x)·(1 − σ(x)), from the output s.
 /// ```
@@ -429,7 +429,7 @@ pub fn pow_value_db(a: f64, b: f64) -> f64 {
     if a == 0.0 && b > 0.0 {
         0.0
     } else {
-        libm_pow(a, b) * a.ln()
+        libm_pow(a, b) * crate::math::ln(a)
     }
 }
 
@@ -485,7 +485,8 @@ pub fn square_dx(x: f64, _out: f64) -> f64 {
     2.0 * x
 }
 
-/// `x^y` computed by the platform's `pow`, always (what [`pow`] and [`tanh_dx`] use).
+/// `x^y` computed by `pow`, always (what [`pow`] and [`tanh_dx`] use): the platform's, or with the
+/// feature `portable-math` the `libm` crate's.
 ///
 /// The compiler rewrites `powf` with a constant exponent (`x.powf(2.0)` into `x * x`,
 /// `x.powf(-1.0)` into `1.0 / x`, `x.powf(0.5)` into a square root). Those rewrites round
@@ -495,7 +496,7 @@ pub fn square_dx(x: f64, _out: f64) -> f64 {
 /// (`black_box` hides the exponent from the optimiser; it costs nothing else).
 #[inline]
 pub fn libm_pow(x: f64, y: f64) -> f64 {
-    x.powf(std::hint::black_box(y))
+    crate::math::pow(x, y)
 }
 
 #[cfg(test)]

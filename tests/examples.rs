@@ -130,7 +130,12 @@ fn moons_past_100_steps_finishes_and_zero_steps_is_refused() {
     miri,
     ignore = "runs example binaries in child processes, which Miri cannot start"
 )]
-#[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+#[cfg(all(
+    target_arch = "x86_64",
+    target_os = "linux",
+    target_env = "gnu",
+    not(feature = "portable-math")
+))]
 fn yinyang_follows_the_anchor_on_glibcs_other_code_path_too() {
     let (stdout, stderr, code) = run_with_env(
         "yinyang",

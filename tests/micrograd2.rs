@@ -129,11 +129,20 @@ fn a_hundred_steps_print_the_anchors_lines_to_the_last_digit() {
     let expected: Vec<&str> = expected.lines().collect();
     assert_eq!(ours.len(), expected.len());
     for (ours, theirs) in ours.iter().zip(&expected) {
-        assert_eq!(ours, theirs);
+        if cfg!(feature = "portable-math") {
+            // The anchor's digits are glibc's `exp`, `log`, `pow`; the `libm` crate's agree to
+            // about an ulp each, which a hundred steps keep within 1e-12.
+            let number = |line: &str| -> f64 { line.rsplit(' ').next().unwrap().parse().unwrap() };
+            assert_relative_eq!(number(ours), number(theirs), max_relative = 1e-12);
+        } else {
+            assert_eq!(ours, theirs);
+        }
     }
     assert_eq!(ours[0], "step 1/100, val loss 1.053898");
     assert_eq!(ours[1], "step 1/100, train loss 1.0122152826497561");
-    assert_eq!(ours[109], "step 100/100, train loss 0.03906091113485444");
+    if !cfg!(feature = "portable-math") {
+        assert_eq!(ours[109], "step 100/100, train loss 0.03906091113485444");
+    }
 }
 
 #[test]
@@ -155,6 +164,10 @@ fn the_stable_cross_entropy_agrees_with_the_anchor_to_1e_9() {
 #[cfg_attr(
     miri,
     ignore = "a long training or drawing run: native tests cover it; Miri would take many minutes"
+)]
+#[cfg_attr(
+    feature = "portable-math",
+    ignore = "the snapshot holds glibc's digits; portable-math rounds some last bits otherwise"
 )]
 fn the_first_steps_snapshot() {
     let (splits, mlp) = anchor_setup();

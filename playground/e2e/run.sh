@@ -2,7 +2,8 @@
 # The playground's browser test, from a fresh machine: installs what it needs (Chromium and Node.js
 # from Debian, playwright-core from npm, the wasm32 target through rustup), builds the page, computes
 # the native reference, serves the page with `cargo xtask playground` and drives it in headless
-# Chromium. Screenshots land in target/playground-screenshots/.
+# Chromium. Screenshots land in target/playground-screenshots/. (The `reference` binary is part of
+# the playground crate, so it is built with `portable-math`, as the page is.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -23,7 +24,10 @@ need npm || install npm
 cargo xtask playground --build-only
 ref=target/playground-reference
 mkdir -p "$ref"
+# The native example twice: on the platform's math library (as micrograd's Python), and on the
+# `libm` crate's (`portable-math`), the one the page's WebAssembly uses.
 cargo run --quiet --release --example yinyang -- --steps 10 >"$ref/yinyang.txt"
+cargo run --quiet --release --example yinyang --features portable-math -- --steps 10 >"$ref/yinyang_portable.txt"
 cargo run --quiet --release -p circuitgrad-playground --bin reference >"$ref/trace_first.json"
 cargo run --quiet --release -p circuitgrad-playground --bin reference -- 0.5 -1.0 2 >"$ref/trace_typed.json"
 

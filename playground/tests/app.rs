@@ -28,13 +28,18 @@ fn the_page_opens_on_the_anchors_run_and_steps_through_its_losses() {
     for (step, expected) in anchor.iter().enumerate().take(20) {
         let frame = ask(&mut app, json!({"cmd": "step", "cells": 50, "since": step}));
         assert_eq!(frame["step"], step + 1);
-        // Natively the page's engine is the library on the platform's libm, as the anchor is.
-        assert_eq!(
-            frame["train_loss"].as_f64().unwrap(),
-            *expected,
-            "step {}",
+        // The page's engine uses the `libm` crate's exp, ln, tanh, pow (`portable-math`), the
+        // anchor glibc's: the same arithmetic, an ulp here and there (the first steps agree
+        // exactly; the browser test holds the page to a native portable-math run bit for bit).
+        let loss = frame["train_loss"].as_f64().unwrap();
+        assert!(
+            (loss - expected).abs() <= 1e-12 * expected,
+            "step {}: {loss} against {expected}",
             step + 1
         );
+        if step == 0 {
+            assert_eq!(loss, 1.0122152826497561);
+        }
         assert_eq!(frame["since"], step);
         assert_eq!(
             frame["history"].as_array().unwrap().len(),
