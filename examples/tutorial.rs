@@ -166,6 +166,10 @@ fn main() {
     cell!(by_hand == by_backward);
     println!("Every node, inputs first (op, label, data, grad):\n");
     cell!(f.trace());
+    println!("The same two passes one node at a time. Forward computes each node from its inputs;");
+    println!("backward reaches each node when its grad is final and hands local derivative × grad");
+    println!("to every input (the playground page steps through this):\n");
+    cell!(f.walkthrough());
     draw(&f, &pictures, "seed_circuit");
     println!("A step of 0.01 along the gradient raises f:\n");
     run!(let stepped = |v: &Value| v.data() + 0.01 * v.grad());

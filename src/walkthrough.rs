@@ -40,8 +40,11 @@
 //! assert_eq!(done.grad[3], Some(3.0));
 //! ```
 
+use std::fmt;
+
 use crate::Value;
 use crate::backward::{Numbered, topological_order};
+use crate::number;
 use crate::ops::{Inputs, Op};
 
 /// One node of a [`Walkthrough`]: what it is and its values at the end of the walk.
@@ -190,50 +193,29 @@ impl Walkthrough {
     /// What is known after the first `k` steps (past [`len`](Walkthrough::len), after all).
     /// Each call replays the steps, so it costs one pass over the circuit.
     pub fn after(&self, k: usize) -> Snapshot {
-        let n = self.nodes.len();
-        let k = k.min(self.len());
-        let mut data: Vec<Option<f64>> = vec![None; n];
+        let mut replay = Replay::new(self);
         let mut last = None;
-        for i in 0..k.min(n) {
-            let value = self.eval(i, &data);
-            data[i] = Some(value);
-            last = Some(Step {
-                phase: Phase::Forward,
-                node: i,
-                value,
-                contributions: Vec::new(),
-            });
+        for _ in 0..k.min(self.len()) {
+            last = replay.advance();
         }
-        let mut grad: Vec<Option<f64>> = vec![None; n];
-        if k > n {
-            grad.fill(Some(0.0));
-            grad[n - 1] = Some(1.0);
+        Snapshot {
+            last,
+            data: replay.data,
+            grad: replay.grad,
         }
-        for i in (2 * n - k..n).rev() {
-            let upstream = grad[i].unwrap_or(0.0);
-            let local = self.local(i, &data);
-            let mut contributions = Vec::with_capacity(local.len());
-            // As the engine does: every local derivative first, then the additions in input order.
-            for (&input, &local) in self.nodes[i].inputs.iter().zip(&local) {
-                let product = local * upstream;
-                let after = grad[input].unwrap_or(0.0) + product;
-                grad[input] = Some(after);
-                contributions.push(Contribution {
-                    input,
-                    local,
-                    upstream,
-                    product,
-                    grad_after: after,
-                });
-            }
-            last = Some(Step {
-                phase: Phase::Backward,
-                node: i,
-                value: upstream,
-                contributions,
-            });
-        }
-        Snapshot { last, data, grad }
+    }
+
+    /// Every step in order, computed as it goes (one pass over the circuit for all of them).
+    ///
+    /// ```
+    /// # use circuitgrad::{Value, walkthrough::Phase};
+    /// let y = Value::new(2.0).exp();
+    /// let phases: Vec<Phase> = y.walkthrough().steps().map(|s| s.phase).collect();
+    /// assert_eq!(phases, [Phase::Forward, Phase::Forward, Phase::Backward, Phase::Backward]);
+    /// ```
+    pub fn steps(&self) -> impl Iterator<Item = Step> + '_ {
+        let mut replay = Replay::new(self);
+        std::iter::from_fn(move || replay.advance())
     }
 
     /// Node `i`'s value from its inputs' values (a leaf's is its data).
@@ -269,5 +251,147 @@ impl Walkthrough {
                 vec![da, db]
             }
         }
+    }
+}
+
+/// The steps being taken: what is known so far, and how many steps have run.
+struct Replay<'a> {
+    walk: &'a Walkthrough,
+    data: Vec<Option<f64>>,
+    grad: Vec<Option<f64>>,
+    taken: usize,
+}
+
+impl<'a> Replay<'a> {
+    fn new(walk: &'a Walkthrough) -> Replay<'a> {
+        let n = walk.nodes.len();
+        Replay {
+            walk,
+            data: vec![None; n],
+            grad: vec![None; n],
+            taken: 0,
+        }
+    }
+
+    /// Runs the next step; `None` after the last.
+    fn advance(&mut self) -> Option<Step> {
+        let walk = self.walk;
+        let n = walk.nodes.len();
+        let k = self.taken;
+        if k >= 2 * n {
+            return None;
+        }
+        self.taken += 1;
+        if k < n {
+            let value = walk.eval(k, &self.data);
+            self.data[k] = Some(value);
+            return Some(Step {
+                phase: Phase::Forward,
+                node: k,
+                value,
+                contributions: Vec::new(),
+            });
+        }
+        if k == n {
+            // The backward pass starts: every grad 0, the output's 1.
+            self.grad.fill(Some(0.0));
+            self.grad[n - 1] = Some(1.0);
+        }
+        let i = 2 * n - 1 - k;
+        let upstream = self.grad[i].unwrap_or(0.0);
+        let local = walk.local(i, &self.data);
+        // As the engine does: every local derivative first, then the additions in input order.
+        let contributions = walk.nodes[i]
+            .inputs
+            .iter()
+            .zip(local)
+            .map(|(&input, local)| {
+                let product = local * upstream;
+                let grad_after = self.grad[input].unwrap_or(0.0) + product;
+                self.grad[input] = Some(grad_after);
+                Contribution {
+                    input,
+                    local,
+                    upstream,
+                    product,
+                    grad_after,
+                }
+            })
+            .collect();
+        Some(Step {
+            phase: Phase::Backward,
+            node: i,
+            value: upstream,
+            contributions,
+        })
+    }
+}
+
+impl Walkthrough {
+    /// A node's name in the printout: its label, or `#i`.
+    fn name(&self, i: usize) -> String {
+        self.nodes[i]
+            .label
+            .clone()
+            .unwrap_or_else(|| format!("#{i}"))
+    }
+}
+
+impl fmt::Display for Walkthrough {
+    /// Every step, a line each, and a line per chain-rule addition; numbers as the crate prints
+    /// them (with `{:.4}`, four decimals).
+    ///
+    /// ```
+    /// use circuitgrad::Value;
+    /// let x = Value::new(3.0).labeled("x");
+    /// let y = (&x * &x).labeled("y");
+    /// let lines = [
+    ///     "forward  x = 3",
+    ///     "forward  y = x * x = 9",
+    ///     "backward y: grad 1",
+    ///     "           x.grad += 3 * 1 = 3 (now 3)",
+    ///     "           x.grad += 3 * 1 = 3 (now 6)",
+    ///     "backward x: grad 6",
+    /// ];
+    /// assert_eq!(y.walkthrough().to_string().lines().collect::<Vec<_>>(), lines);
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let precision = f.precision();
+        let num = |x: f64| number::format(x, precision);
+        for step in self.steps() {
+            let node = &self.nodes[step.node];
+            let name = self.name(step.node);
+            match step.phase {
+                Phase::Forward if node.inputs.is_empty() => {
+                    writeln!(f, "forward  {name} = {}", num(step.value))?
+                }
+                Phase::Forward => {
+                    let inputs: Vec<String> = node.inputs.iter().map(|&i| self.name(i)).collect();
+                    let expr = match (node.op.as_str(), inputs.as_slice()) {
+                        ("+" | "-" | "*" | "/", [a, b]) => format!("{a} {} {b}", node.op),
+                        (op, [a]) if !op.chars().next().is_some_and(char::is_alphabetic) => {
+                            format!("{a} {op}")
+                        }
+                        (op, inputs) => format!("{op}({})", inputs.join(", ")),
+                    };
+                    writeln!(f, "forward  {name} = {expr} = {}", num(step.value))?
+                }
+                Phase::Backward => {
+                    writeln!(f, "backward {name}: grad {}", num(step.value))?;
+                    for c in &step.contributions {
+                        writeln!(
+                            f,
+                            "           {}.grad += {} * {} = {} (now {})",
+                            self.name(c.input),
+                            num(c.local),
+                            num(c.upstream),
+                            num(c.product),
+                            num(c.grad_after)
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
