@@ -180,8 +180,27 @@ try {
   check(JSON.stringify(chosen) === JSON.stringify(p1), 'clicking a point chooses whose circuit is shown', JSON.stringify(chosen));
   await page.screenshot({ path: path.join(shotDir, '4-edited-and-chosen.png'), fullPage: true });
 
-  // --- Bad input: the page says what is wrong and stays responsive.
   const message = () => page.locator('[data-testid="message"]').textContent();
+  // A click beside the plane (not on it) adds nothing.
+  const beside = await count();
+  await page.locator('#view-train .panel').first().click({ position: { x: box.width + 40, y: 60 } });
+  check(await count() === beside && await message() === '', 'a click beside the plane changes nothing');
+
+  // --- The other dataset and optimiser.
+  await page.selectOption('#settings [name="data"]', 'moons');
+  await page.selectOption('#settings [name="optimizer"]', 'sgd');
+  await button('Reset').click();
+  const moons = await page.evaluate(() => window.playground.frame());
+  check(moons.classes === 2 && moons.train.length === 80 && moons.val.length === 20, 'moons: 2 classes, 80 training and 20 val points');
+  check(moons.optimizer === 'SGD' && moons.table.every((row) => row[4] === null), 'SGD keeps no √v, and its table says so');
+  await button('Step').click();
+  check(await attr('step') === '1' && Number(await attr('train-loss')) > 0, 'moons with SGD trains', await attr('train-loss'));
+  check(await page.locator('#train-graph [data-testid="node"]').count() > 0, 'and shows a datapoint\'s circuit');
+  await page.screenshot({ path: path.join(shotDir, '4b-moons-sgd.png'), fullPage: true });
+  await page.selectOption('#settings [name="data"]', 'yinyang');
+  await page.selectOption('#settings [name="optimizer"]', 'adamw');
+
+  // --- Bad input: the page says what is wrong and stays responsive.
   const stepBefore = await attr('step');
   await page.fill('#settings [name="hidden"]', '8, 0');
   await button('Reset').click();

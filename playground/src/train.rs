@@ -123,7 +123,9 @@ impl Trainer {
                 // The guide's 100 points, in the file's order: 80 to train on, 20 to validate with.
                 let all = moons().to_dataset();
                 let (train, val) = (all.slice(0..80), all.slice(80..100));
-                (train, val, [-1.75, -1.25, 2.75, 1.75])
+                // A square around the points (x in [-1.13, 2.09], y in [-0.65, 1.20]): the canvas
+                // is square, so the moons keep their shape.
+                (train, val, [-1.5, -1.7, 2.5, 2.3])
             }
         };
         let mut builder = Mlp::builder(2).init(Init::ScaledUniform);

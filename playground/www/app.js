@@ -583,6 +583,8 @@ function drawLosses() {
 const COLUMNS = ['parameter', 'value', 'grad', 'm', '√v', 'update'];
 const ROW_H = 17, COL_W = [92, 84, 84, 84, 84, 84];
 let tableScroll = 0;
+// SGD's state is a velocity (its momentum), shown in the m column; it keeps no second moment.
+const columns = () => (frame && frame.optimizer === 'SGD' ? ['parameter', 'value', 'grad', 'velocity', '√v', 'update'] : COLUMNS);
 const colX = (k) => COL_W.slice(0, k).reduce((a, b) => a + b, 0);
 
 function fillTable() {
@@ -622,7 +624,8 @@ function fillTable() {
   g.textAlign = 'left';
   g.fillText(COLUMNS[0], 4, ROW_H / 2);
   g.textAlign = 'right';
-  for (let k = 1; k < 6; k++) g.fillText(COLUMNS[k], right[k - 1], ROW_H / 2);
+  const header = columns();
+  for (let k = 1; k < 6; k++) g.fillText(header[k], right[k - 1], ROW_H / 2);
   g.font = '12px monospace';
   // Only the rows in view of the scrolled box (its scroll position kept by a listener: reading it
   // here could force a layout).
@@ -645,7 +648,7 @@ function tableHover(e) {
   const x = e.clientX - r.left;
   const k = [...Array(6).keys()].findLast((j) => colX(j) <= x);
   const p = frame && frame.table[row];
-  c.title = p && k > 0 ? `${p[0]} ${COLUMNS[k]}: ${p[k] === null ? 'none (this optimiser keeps no such state)' : full(p[k])}` : '';
+  c.title = p && k > 0 ? `${p[0]} ${columns()[k]}: ${p[k] === null ? 'none (this optimiser keeps no such state)' : full(p[k])}` : '';
 }
 
 // The datapoint whose loss circuit is shown.
