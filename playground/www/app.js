@@ -10,10 +10,15 @@ let engine = null;
 
 async function loadEngine(url) {
   const response = await fetch(url);
-  const { instance } = await WebAssembly.instantiateStreaming
-    ? await WebAssembly.instantiateStreaming(response, {})
-    : await WebAssembly.instantiate(await response.arrayBuffer(), {});
-  return instance.exports;
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  // Streaming compilation needs the server to say application/wasm; a static host that does not
+  // still works, through the slower path.
+  const fallback = response.clone();
+  try {
+    return (await WebAssembly.instantiateStreaming(response, {})).instance.exports;
+  } catch (e) {
+    return (await WebAssembly.instantiate(await fallback.arrayBuffer(), {})).instance.exports;
+  }
 }
 
 // Sends one request; returns the answer. A request the engine refused has an `error` field.
