@@ -267,6 +267,7 @@ try {
   await button('Run').click();
   const hugeError = await page.locator('[data-testid="error"]').textContent();
   check(hugeError.includes('pictures are limited'), 'a huge circuit is refused with a message', hugeError.split('\n')[0]);
+  check(await circuitNodes.count() === 0, 'and no earlier circuit is left on show', `${await circuitNodes.count()} nodes`);
   await button('f = (x + y) z').click();
   check(await circuitNodes.count() === 5, 'the page stays responsive after it');
 

@@ -744,7 +744,13 @@ function runScript() {
   const leaves = $('leaves');
   leaves.innerHTML = '';
   if (answer.error) return;
-  if (answer.graph) circuitGraph.setGraph(answer.graph);
+  // A script with nothing to draw (no binding, or too big a circuit) leaves no old picture behind.
+  if (answer.graph) {
+    circuitGraph.setGraph(answer.graph);
+    circuitGraph.setNotice('');
+  } else {
+    circuitGraph.clear(answer.graph_error || 'Nothing to draw yet: bind a value (f = x * y) and it is drawn.');
+  }
   for (const [name, value] of answer.leaves) {
     const row = document.createElement('div');
     row.className = 'leaf-row';
