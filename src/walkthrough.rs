@@ -144,13 +144,25 @@ impl Value {
             });
         }
         let mut walk = Walkthrough { nodes, ops };
-        let end = walk.after(walk.len());
-        for (i, node) in walk.nodes.iter_mut().enumerate() {
-            node.data = end.data[i].unwrap_or(node.data);
-            node.grad = end.grad[i].unwrap_or(0.0);
+        // One pass: a forward step gives a node's value, a backward step its final grad and, in
+        // its contributions, its local derivatives.
+        let n = walk.nodes.len();
+        let (mut data, mut grad, mut local) = (vec![0.0; n], vec![0.0; n], vec![Vec::new(); n]);
+        for step in walk.steps() {
+            match step.phase {
+                Phase::Forward => data[step.node] = step.value,
+                Phase::Backward => {
+                    grad[step.node] = step.value;
+                    local[step.node] = step.contributions.iter().map(|c| c.local).collect();
+                }
+            }
         }
-        for i in 0..walk.nodes.len() {
-            walk.nodes[i].local = walk.local(i, &end.data);
+        for (node, ((data, grad), local)) in walk
+            .nodes
+            .iter_mut()
+            .zip(data.into_iter().zip(grad).zip(local))
+        {
+            (node.data, node.grad, node.local) = (data, grad, local);
         }
         walk
     }
