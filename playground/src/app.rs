@@ -10,6 +10,10 @@ use crate::circuit::Circuit;
 use crate::graph;
 use crate::train::{Settings, Trainer};
 
+/// The surface's cells a side in frames the page did not size (after a reset or an edit); the
+/// page asks for the same in its steps.
+const FRAME_CELLS: usize = 50;
+
 /// One request from the page.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
@@ -93,7 +97,7 @@ impl App {
                 self.trainer = Trainer::new(settings)?;
                 self.datapoint = None;
                 self.train_walk = None;
-                Ok(self.trainer.frame(50, 0))
+                Ok(self.trainer.frame(FRAME_CELLS, 0))
             }
             Request::Step { cells, since } => {
                 let result = self.trainer.step();
@@ -106,23 +110,23 @@ impl App {
             Request::Frame { cells, since } => Ok(self.trainer.frame(cells, since)),
             Request::AddPoint { x, y, class } => {
                 let index = self.trainer.add_point(x, y, class)?;
-                let mut frame = self.trainer.frame(50, 0);
+                let mut frame = self.trainer.frame(FRAME_CELLS, 0);
                 frame["added"] = json!(index);
                 Ok(frame)
             }
             Request::RemovePoint { index } => {
                 self.trainer.remove_point(index)?;
-                Ok(self.trainer.frame(50, 0))
+                Ok(self.trainer.frame(FRAME_CELLS, 0))
             }
             Request::SetLr { lr } => {
                 self.trainer.set_lr(lr)?;
-                Ok(self.trainer.frame(50, 0))
+                Ok(self.trainer.frame(FRAME_CELLS, 0))
             }
             Request::Datapoint { x, y, class } => {
                 let loss = self.trainer.datapoint_loss(x, y, class)?;
-                let described = graph::describe(&loss)?;
+                let (described, walk) = graph::describe(&loss)?;
                 self.datapoint = Some((x, y, class));
-                self.train_walk = Some(loss.walkthrough());
+                self.train_walk = Some(walk);
                 Ok(described)
             }
             Request::DatapointNumbers => {
@@ -149,9 +153,9 @@ impl App {
                 if let Some((name, out)) = circuit.output() {
                     replies["output"] = json!(name);
                     match graph::describe(out) {
-                        Ok(g) => {
+                        Ok((g, walk)) => {
                             replies["graph"] = g;
-                            self.circuit_walk = Some(out.walkthrough());
+                            self.circuit_walk = Some(walk);
                         }
                         Err(e) => replies["graph_error"] = json!(e),
                     }

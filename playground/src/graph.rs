@@ -6,11 +6,11 @@ use circuitgrad::Value;
 use circuitgrad::walkthrough::{Phase, Walkthrough};
 use serde_json::{Value as Json, json};
 
-/// The layout and the numbers of the circuit below `root`.
+/// The layout and the numbers of the circuit below `root`, and its walkthrough (kept for stepping).
 ///
 /// # Errors
 /// The crate's [`TooBig`](circuitgrad::draw::TooBig) message past its drawing limit.
-pub fn describe(root: &Value) -> Result<Json, String> {
+pub fn describe(root: &Value) -> Result<(Json, Walkthrough), String> {
     let layout = root.layout().map_err(|e| e.to_string())?;
     let walk = root.walkthrough();
     let nodes: Vec<Json> = layout
@@ -31,13 +31,14 @@ pub fn describe(root: &Value) -> Result<Json, String> {
         .iter()
         .map(|e| json!({"from": e.from, "to": e.to, "points": e.points}))
         .collect();
-    Ok(json!({
+    let described = json!({
         "width": layout.width,
         "height": layout.height,
         "nodes": nodes,
         "edges": edges,
         "numbers": numbers(&walk),
-    }))
+    });
+    Ok((described, walk))
 }
 
 /// Every node's `[data, grad, local derivatives, chain rule]` at the end of the walk. The chain

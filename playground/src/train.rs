@@ -84,7 +84,7 @@ pub struct Trainer {
     /// (train loss, val loss) per step taken.
     history: Vec<(f64, f64)>,
     /// Why training stopped, if it did.
-    stopped: Option<String>,
+    stopped: Option<Stopped>,
     /// The corners of the plane shown: [x0, y0, x1, y1].
     bounds: [f64; 4],
 }
@@ -184,43 +184,31 @@ impl Trainer {
         &self.mlp
     }
 
-    /// The training points.
-    pub fn train_set(&self) -> &Dataset {
-        &self.train
-    }
-
-    /// (train loss, val loss) of every step taken.
-    pub fn history(&self) -> &[(f64, f64)] {
-        &self.history
-    }
-
     /// One step, as micrograd's program takes it: the mean cross-entropy of the training points,
     /// backward, an optimiser step, grads zeroed. The val loss is measured before the update, as
     /// the `yinyang` example does at steps 1, 11, 21…
     ///
     /// # Errors
-    /// Training stops (and stays stopped until a reset or a new learning rate) when the loss is
-    /// not finite or there is nothing to train on; the message says why. The parameters are left
-    /// as they were before the failed step.
+    /// Training stops when there is nothing to train on (until a point is added) or when the loss
+    /// is not finite (until a reset); the message says why. The parameters are left as they were
+    /// before the failed step.
     pub fn step(&mut self) -> Result<(), String> {
         if let Some(why) = &self.stopped {
-            return Err(why.clone());
+            return Err(why.to_string());
         }
-        let result = self.try_step();
-        if let Err(why) = &result {
-            self.stopped = Some(why.clone());
-        }
-        result
+        self.try_step().map_err(|why| {
+            let message = why.to_string();
+            self.stopped = Some(why);
+            message
+        })
     }
 
-    fn try_step(&mut self) -> Result<(), String> {
+    fn try_step(&mut self) -> Result<(), Stopped> {
         let step = self.optimizer.steps() + 1;
         let loss =
             dataset_loss(&self.mlp, &self.train, cross_entropy_micrograd).map_err(|e| match e {
-                NnError::EmptyData => {
-                    "the training set is empty: click the plane to add points".to_string()
-                }
-                e => e.to_string(),
+                NnError::EmptyData => Stopped::NoData,
+                e => Stopped::Failed(e.to_string()),
             })?;
         let val = match self.val.is_empty() {
             true => f64::NAN,
@@ -229,7 +217,7 @@ impl Trainer {
                 .unwrap_or(f64::NAN),
         };
         let l = NonFiniteLoss::check(step, loss.data())
-            .map_err(|e| format!("{e}. Press Reset to start again."))?;
+            .map_err(|e| Stopped::Failed(format!("{e}. Press Reset to start again.")))?;
         loss.backward();
         for (g, p) in self.grads.iter_mut().zip(self.optimizer.parameters()) {
             *g = p.grad();
@@ -281,7 +269,7 @@ impl Trainer {
 
     /// Training that stopped for want of data goes on once there is some.
     fn resume_if_data(&mut self) {
-        if self.stopped.as_deref().is_some_and(|s| s.contains("empty")) {
+        if matches!(self.stopped, Some(Stopped::NoData)) {
             self.stopped = None;
         }
     }
@@ -372,6 +360,8 @@ impl Trainer {
 
     /// Everything the page redraws after a step, as JSON; the loss history from step `since`.
     pub fn frame(&self, cells: usize, since: usize) -> Json {
+        let cells = cells.clamp(2, MAX_GRID);
+        let since = since.min(self.history.len());
         let (class, confidence) = self.surface(cells);
         let params = self.optimizer.parameters();
         let update = self.optimizer.last_update();
@@ -408,15 +398,17 @@ impl Trainer {
             "train_loss": last.map(|l| l.0),
             "val_loss": last.map(|l| l.1).filter(|v| v.is_finite()),
             // Only the steps the page has not seen (it keeps the curve).
-            "since": since.min(self.history.len()),
-            "history": self.history[since.min(self.history.len())..]
+            "since": since,
+            "history": self.history[since..]
                 .iter()
                 .map(|&(t, v)| json!([t, v.is_finite().then_some(v)]))
                 .collect::<Vec<_>>(),
-            "stopped": self.stopped,
+            "stopped": self.stopped.as_ref().map(Stopped::to_string),
+            // The circuit's numbers then come from parameters that broke the loss.
+            "diverged": matches!(self.stopped, Some(Stopped::Failed(_))),
             "bounds": self.bounds,
             "classes": self.train.classes,
-            "cells": cells.clamp(2, MAX_GRID),
+            "cells": cells,
             "surface": class,
             "confidence": confidence,
             "train": points(&self.train),
@@ -443,6 +435,25 @@ impl Trainer {
         Ok(cross_entropy_micrograd(&logits, class)
             .map_err(|e| e.to_string())?
             .labeled("loss"))
+    }
+}
+
+/// Why training stopped: what makes it go on again differs.
+enum Stopped {
+    /// Nothing to train on; a new point lets training go on.
+    NoData,
+    /// The loss was not finite, or the step failed otherwise (the message); only a reset helps.
+    Failed(String),
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::NoData => {
+                f.write_str("the training set is empty: click the plane to add points")
+            }
+            Stopped::Failed(why) => f.write_str(why),
+        }
     }
 }
 
