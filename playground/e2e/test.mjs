@@ -238,6 +238,7 @@ try {
   check(await count() === 0, 'every training point can be removed');
   await button('Step').click();
   check((await message()).includes('empty'), 'stepping on an empty set says so', await message());
+  check(await page.locator('#train-graph .notice').textContent() === '', 'and the circuit does not claim a divergence');
   await plane.click({ position: { x: box.width / 2, y: box.height / 2 } });
   await button('Step').click();
   check(await message() === '' && Number(await attr('step')) === 1, 'a new point lets training go on');

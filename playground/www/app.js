@@ -438,28 +438,29 @@ function loop() {
   if (playing) requestAnimationFrame(loop);
 }
 
+// A figure of the stats bar: what it shows, and its full-precision value in `data-value`.
+function stat(testid, text, value) {
+  const e = document.querySelector(`[data-testid="${testid}"]`);
+  e.textContent = text;
+  e.dataset.value = value;
+  return e;
+}
+
 function show(f) {
   frame = f;
   if (f.since === history.length) history.push(...f.history);
   else history = history.slice(0, f.since).concat(f.history);
-  const stepEl = document.querySelector('[data-testid="step"]');
-  stepEl.textContent = f.step;
-  stepEl.dataset.value = f.step;
-  const train = document.querySelector('[data-testid="train-loss"]');
-  train.textContent = f.train_loss === null ? '–' : f.train_loss.toFixed(6);
-  train.dataset.value = f.train_loss === null ? '' : full(f.train_loss);
-  train.title = train.dataset.value;
-  const val = document.querySelector('[data-testid="val-loss"]');
-  val.textContent = f.val_loss === null ? '–' : f.val_loss.toFixed(6);
-  val.dataset.value = f.val_loss === null ? '' : full(f.val_loss);
-  const count = document.querySelector('[data-testid="point-count"]');
-  count.textContent = `${f.train.length} training points, ${f.val.length} val`;
-  count.dataset.value = f.train.length;
+  stat('step', f.step, f.step);
+  const loss = (x) => [x === null ? '–' : x.toFixed(6), x === null ? '' : full(x)];
+  const [trainText, trainValue] = loss(f.train_loss);
+  stat('train-loss', trainText, trainValue).title = trainValue;
+  stat('val-loss', ...loss(f.val_loss));
+  stat('point-count', `${f.train.length} training points, ${f.val.length} val`, f.train.length);
   $('opt-name').textContent = `(${f.optimizer}, lr ${f.lr})`;
   const a = performance.now();
   drawPlane();
   if (trainGraph) {
-    trainGraph.setNotice(f.stopped
+    trainGraph.setNotice(f.diverged
       ? 'Training stopped. The numbers below come from the parameters whose loss was not finite: they show where it broke, not a result. Reset to start again.'
       : graphProblem);
   }
