@@ -27,6 +27,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::Value;
 use crate::ops::Op;
+use crate::prefetch::prefetch;
 use crate::value::Node;
 
 type NodePtr = *const RefCell<Node>;
@@ -34,19 +35,31 @@ type NodePtr = *const RefCell<Node>;
 /// Buffers above this many entries are freed after use rather than kept for the next walk.
 const KEEP_BUFFER: usize = 1 << 16;
 
-/// A node on the walk's stack: its unvisited inputs (null where there is none, or where the input
-/// had been reached already when this node was) and the next one to descend into.
+/// An entry of the walk's stack: a node to reach (tag bit clear), or a node whose inputs are all
+/// done and that goes into the order when it comes off the stack (tag bit set). Nodes are at least
+/// 8-byte aligned, so the low bit of their address is free.
 #[derive(Clone, Copy)]
-struct Frame {
-    node: NodePtr,
-    inputs: [NodePtr; 2],
-    next: usize,
+struct Entry(NodePtr);
+
+impl Entry {
+    fn reach(ptr: NodePtr) -> Entry {
+        Entry(ptr)
+    }
+
+    fn done(ptr: NodePtr) -> Entry {
+        Entry(ptr.map_addr(|a| a | 1))
+    }
+
+    /// The node, and whether its inputs are done.
+    fn get(self) -> (NodePtr, bool) {
+        (self.0.map_addr(|a| a & !1), self.0.addr() & 1 == 1)
+    }
 }
 
 /// The walk's two buffers, kept per thread between walks (one thread-local, taken and put back).
 #[derive(Default)]
 struct Buffers {
-    stack: Vec<Frame>,
+    stack: Vec<Entry>,
     order: Vec<NodePtr>,
 }
 
@@ -80,9 +93,10 @@ impl Drop for Walk {
     fn drop(&mut self) {
         let Buffers { stack, order } = &mut self.buffers;
         if !self.finished {
-            // Every marked node is in `order` or on `stack`. `try_borrow_mut`: this runs during an
-            // unwind, and a node whose borrow caused the panic must not cause a second one.
-            let marked = order.iter().copied().chain(stack.iter().map(|f| f.node));
+            // Every marked node is in `order` or on `stack` (with others, unmarked, which this
+            // leaves as they are). `try_borrow_mut`: this runs during an unwind, and a node whose
+            // borrow caused the panic must not cause a second one.
+            let marked = order.iter().copied().chain(stack.iter().map(|e| e.get().0));
             for ptr in marked {
                 // SAFETY: the walk's pointers stay valid until `with_order` returns (module docs),
                 // and this guard is dropped inside `with_order`.
@@ -116,58 +130,48 @@ unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
     unsafe { &*ptr }
 }
 
-/// Reaches a node: if it is new, marks it (zeroing its grad if asked) and returns its frame.
-/// Each node is borrowed here once per walk, however many consumers it has.
-///
-/// # Safety
-/// As for [`node`].
-#[inline]
-unsafe fn reach(ptr: NodePtr, zero: bool) -> Option<Frame> {
-    // SAFETY: the caller's promise.
-    let mut node = unsafe { node(ptr) }.borrow_mut();
-    if node.visited {
-        return None;
-    }
-    node.visited = true;
-    if zero {
-        node.grad = 0.0;
-    }
-    let input = |i: Option<&Value>| i.map_or(std::ptr::null(), |v| Rc::as_ptr(&v.0));
-    let [a, b] = node.inputs();
-    Some(Frame {
-        node: ptr,
-        inputs: [input(a), input(b)],
-        next: 0,
-    })
-}
-
 /// Calls `f` with every node below `root` (`root` included) in topological order: inputs first,
 /// `root` last, each once. The nodes are still marked visited during `f`, which must clear every
 /// mark (`unmark_all`, or by hand). With `zero`, each grad is also set to 0 on the way.
+///
+/// The order is the post-order of a depth-first search that takes a node's first input before its
+/// second: what a recursive walk gives, and micrograd's. (Gradients that meet at a node are summed
+/// in this order, so it decides the last bits of every result.) The search keeps its own stack: a
+/// node comes off it once to be reached, when its inputs go on, and once more, after them, to be
+/// put in the order.
 ///
 /// If anything panics on the way (in the walk or in `f`) and the panic is caught, the marks are
 /// cleared anyway (see [`Walk`]).
 fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[NodePtr]) -> R) -> R {
     let mut walk = Walk::start();
     let Buffers { stack, order } = &mut walk.buffers;
-    // SAFETY: the root's own pointer, from `Rc::as_ptr`; `root` is borrowed for the whole walk.
-    stack.extend(unsafe { reach(Rc::as_ptr(&root.0), zero) });
-    while let Some(frame) = stack.last_mut() {
-        let mut child = None;
-        while frame.next < 2 && child.is_none() {
-            let input = frame.inputs[frame.next];
-            frame.next += 1;
-            if !input.is_null() {
-                // SAFETY: an input of a node on the stack (from `Rc::as_ptr`), so owned by `root`.
-                child = unsafe { reach(input, zero) };
-            }
+    stack.push(Entry::reach(Rc::as_ptr(&root.0)));
+    while let Some(entry) = stack.pop() {
+        let (ptr, done) = entry.get();
+        if done {
+            order.push(ptr);
+            continue;
         }
-        match child {
-            Some(child) => stack.push(child),
-            None => {
-                order.push(frame.node);
-                stack.pop();
-            }
+        // SAFETY: the root's pointer or an input's, from `Rc::as_ptr`, of a node reached in this
+        // walk: owned by `root`, which is borrowed for the whole walk.
+        let mut node = unsafe { node(ptr) }.borrow_mut();
+        if node.visited {
+            continue; // reached already, by another path
+        }
+        node.visited = true;
+        if zero {
+            node.grad = 0.0;
+        }
+        stack.push(Entry::done(ptr));
+        let [a, b] = node.inputs();
+        if let Some(b) = b {
+            // The walk goes into `a` first and comes back for `b` later: ask for `b`'s cache
+            // line now, so that it is there by then.
+            prefetch(Rc::as_ptr(&b.0));
+            stack.push(Entry::reach(Rc::as_ptr(&b.0)));
+        }
+        if let Some(a) = a {
+            stack.push(Entry::reach(Rc::as_ptr(&a.0)));
         }
     }
     let result = f(order);

@@ -58,14 +58,21 @@ pub(crate) fn get(id: LabelId) -> Option<String> {
 }
 
 /// Frees `id`'s slot. Quietly does nothing once the thread's table is gone (thread teardown).
+/// (Every freed node comes here, and almost none has a label: the check is inlined, the rest not.)
+#[inline]
 pub(crate) fn release(id: LabelId) {
     if let Some(id) = id.0 {
-        let _ = TABLE.try_with(|table| {
-            let mut table = table.borrow_mut();
-            table.names[id.get() as usize - 1] = None;
-            table.free.push(id.get() - 1);
-        });
+        release_slot(id);
     }
+}
+
+#[inline(never)]
+fn release_slot(id: NonZeroU32) {
+    let _ = TABLE.try_with(|table| {
+        let mut table = table.borrow_mut();
+        table.names[id.get() as usize - 1] = None;
+        table.free.push(id.get() - 1);
+    });
 }
 
 #[cfg(test)]

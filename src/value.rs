@@ -14,6 +14,7 @@ use crate::label::{self, LabelId};
 use crate::number::Number;
 use crate::ops::{Inputs, Op};
 use crate::pool;
+use crate::prefetch::prefetch;
 
 /// A scalar in a circuit: its data, its gradient, and how it was made.
 ///
@@ -129,6 +130,17 @@ impl Node {
         [self.lhs(), self.rhs()]
     }
 
+    /// Links a detached node into the free list: its first-input field holds the next kept node.
+    pub(crate) fn link(&mut self, next: Option<pool::Cell>) {
+        debug_assert!(self.lhs.is_none() && self.op == Op::Leaf);
+        self.lhs = next.map(|cell| Value(ManuallyDrop::new(cell)));
+    }
+
+    /// Takes the free list's link out of a kept node (see [`Node::link`]).
+    pub(crate) fn unlink(&mut self) -> Option<pool::Cell> {
+        self.lhs.take().map(into_cell)
+    }
+
     /// Moves the inputs out and turns the node into a leaf (used by `Drop`).
     fn detach(&mut self) -> [Option<Value>; 2] {
         let rhs = match self.op.inputs() {
@@ -159,6 +171,7 @@ impl Drop for Value {
     /// recurse a million times and overflow the stack), and each freed node's allocation goes to
     /// this thread's free list ([`crate::pool`]). Only nodes that are really being freed are
     /// walked; a shared input just loses one handle.
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: `drop` runs once, and nothing reads `self.0` after it: the handle is taken here
         // and given up below. What it buys: the last handle's allocation can go to the node pool
@@ -180,6 +193,10 @@ fn into_cell(value: Value) -> Rc<RefCell<Node>> {
 }
 
 /// Frees a node whose last handle this is, and every input it owned alone, in a loop.
+///
+/// Not inlined into `Value::drop`, so that dropping one of several handles, the common case, is a
+/// decrement and a compare rather than a call with the whole loop's prologue.
+#[inline(never)]
 fn free(cell: Rc<RefCell<Node>>) {
     let mut next = Some(cell);
     let mut more: Vec<Rc<RefCell<Node>>> = Vec::new(); // allocates only for two owned inputs
@@ -190,16 +207,34 @@ fn free(cell: Rc<RefCell<Node>>) {
         let node = node.get_mut();
         label::release(node.label);
         node.label = LabelId::NONE;
-        for input in node.detach().into_iter().flatten() {
-            let input = into_cell(input);
-            if Rc::strong_count(&input) == 1 {
-                match next {
-                    None => next = Some(input),
-                    Some(_) => more.push(input),
-                }
-            }
-        }
+        // Second inputs first: the free list hands nodes back last-in first-out, so the next
+        // circuit is written into these allocations in the order this one was made (see `pool`).
+        let [lhs, rhs] = node.detach();
+        give_up(rhs, &mut next, &mut more);
+        give_up(lhs, &mut next, &mut more);
         pool::recycle(cell);
+    }
+}
+
+/// Gives up `free`'s handle to an input of a freed node: if it was the last, the input is freed
+/// next (or after what is freed next).
+#[inline(always)]
+fn give_up(
+    input: Option<Value>,
+    next: &mut Option<Rc<RefCell<Node>>>,
+    more: &mut Vec<Rc<RefCell<Node>>>,
+) {
+    let Some(input) = input else { return };
+    let input = into_cell(input);
+    if Rc::strong_count(&input) > 1 {
+        return; // dropping `input` only decrements the count
+    }
+    if next.is_none() {
+        *next = Some(input);
+    } else {
+        // Freed after everything below `next`: ask for its cache line now.
+        prefetch(Rc::as_ptr(&input));
+        more.push(input);
     }
 }
 
