@@ -63,9 +63,10 @@ fn take_all(list: &FreeList) {
     }
 }
 
-/// The most recently kept node, unlinked, if there is one.
+/// The most recently kept node's allocation, if there is one: its node is detached (a leaf with no
+/// label) and unlinked, and nothing else points at it. The caller writes the new node into it.
 #[inline(always)]
-fn take() -> Option<Cell> {
+pub(crate) fn take() -> Option<Cell> {
     FREE.try_with(|list| {
         let mut cell = list.head.take()?;
         let next = match Rc::get_mut(&mut cell) {
@@ -82,25 +83,6 @@ fn take() -> Option<Cell> {
     })
     .ok()
     .flatten()
-}
-
-/// A node in an allocation from the free list, or in a new one.
-// Inlined into each op, the new node is written straight into the allocation (not built on the
-// stack and copied, which stalled on store forwarding: 40 % of `alloc` in W1).
-#[inline(always)]
-pub(crate) fn alloc(node: Node) -> Cell {
-    match take() {
-        Some(mut cell) => {
-            match Rc::get_mut(&mut cell) {
-                // The old node was detached (no inputs, no label, no link): forgetting it leaks
-                // nothing.
-                Some(slot) => std::mem::forget(std::mem::replace(slot.get_mut(), node)),
-                None => unreachable!("a node on the free list has no other handle"),
-            }
-            cell
-        }
-        None => Rc::new(RefCell::new(node)),
-    }
 }
 
 /// Keeps a detached node's allocation for reuse, or frees it if the list is full.
