@@ -67,42 +67,80 @@ fn take_all(list: &FreeList) {
 /// label) and unlinked, and nothing else points at it. The caller writes the new node into it.
 #[inline(always)]
 pub(crate) fn take() -> Option<Cell> {
-    FREE.try_with(|list| {
-        let mut cell = list.head.take()?;
-        let next = match Rc::get_mut(&mut cell) {
-            Some(node) => node.get_mut().unlink(),
-            None => unreachable!("a node on the free list has no other handle"),
-        };
-        // The next node made will be written there: ask for its cache line now.
-        if let Some(next) = &next {
-            prefetch(Rc::as_ptr(next));
-        }
-        list.head.set(next);
-        list.len.set(list.len.get() - 1);
-        Some(cell)
-    })
-    .ok()
-    .flatten()
+    FREE.try_with(take_from).ok().flatten()
 }
 
-/// Keeps a detached node's allocation for reuse, or frees it if the list is full.
+#[inline(always)]
+fn take_from(list: &FreeList) -> Option<Cell> {
+    let mut cell = list.head.take()?;
+    let next = match Rc::get_mut(&mut cell) {
+        Some(node) => node.get_mut().unlink(),
+        None => unreachable!("a node on the free list has no other handle"),
+    };
+    // The next node made will be written there: ask for its cache line now.
+    if let Some(next) = &next {
+        prefetch(Rc::as_ptr(next));
+    }
+    list.head.set(next);
+    list.len.set(list.len.get() - 1);
+    Some(cell)
+}
+
+/// Keeps a detached node's allocation for reuse, or frees it if the list is full. Returns whether
+/// it was kept.
 #[inline]
-pub(crate) fn recycle(mut cell: Cell) {
-    let rejected = FREE.try_with(|list| {
-        let len = list.len.get();
-        match Rc::get_mut(&mut cell) {
-            Some(node) if len < CAPACITY => {
-                node.get_mut().link(list.head.take());
-                list.head.set(Some(cell));
-                list.len.set(len + 1);
-                None
+pub(crate) fn recycle(cell: Cell) -> bool {
+    let mut cell = Some(cell);
+    let kept = FREE.try_with(|list| push(list, &mut cell)).unwrap_or(false);
+    // Not kept: the list is full or gone (thread teardown); the allocation goes back to the allocator.
+    drop(cell);
+    kept
+}
+
+/// Moves `cell` onto the list if there is room.
+#[inline]
+fn push(list: &FreeList, cell: &mut Option<Cell>) -> bool {
+    let len = list.len.get();
+    if len >= CAPACITY {
+        return false;
+    }
+    let Some(mut kept) = cell.take() else {
+        return false;
+    };
+    match Rc::get_mut(&mut kept) {
+        Some(node) => node.get_mut().link(list.head.take()),
+        None => {
+            *cell = Some(kept); // never: a node being freed has no other handle
+            return false;
+        }
+    }
+    list.head.set(Some(kept));
+    list.len.set(len + 1);
+    true
+}
+
+/// Puts the last `count` nodes kept back in address order, the lowest to be taken first.
+///
+/// `Value::drop` frees a circuit from its highest address down, so that the next circuit is
+/// written into ascending allocations; a node's inputs must still go after it, and where the
+/// allocator once gave an input a higher address than a consumer, that order would stay, step
+/// after step. When a free had to go up in address, it calls this, and the next circuit starts
+/// from sorted allocations; from then on frees go down and this is not needed.
+#[cold]
+pub(crate) fn sort_last(count: usize) {
+    let _ = FREE.try_with(|list| {
+        let mut cells = Vec::with_capacity(count.min(list.len.get()));
+        while cells.len() < count {
+            match take_from(list) {
+                Some(cell) => cells.push(cell),
+                None => break,
             }
-            _ => Some(cell),
+        }
+        cells.sort_unstable_by_key(|cell| std::cmp::Reverse(Rc::as_ptr(cell).addr()));
+        for cell in cells {
+            push(list, &mut Some(cell));
         }
     });
-    // `Err`: the list is gone (thread teardown) and `cell` was dropped with the closure. `Ok(Some)`:
-    // the list is full (or, never, the node is shared); it is dropped here.
-    drop(rejected);
 }
 
 /// How many freed nodes this thread keeps for reuse right now.
@@ -156,17 +194,83 @@ mod tests {
         made
     }
 
+    fn ascending(addresses: &[*const RefCell<Node>]) -> bool {
+        addresses.is_sorted()
+    }
+
     #[test]
-    fn a_circuit_built_again_reuses_the_allocations_in_the_order_they_were_made() {
+    fn a_circuit_built_again_gets_the_freed_allocations_in_ascending_order() {
         clear();
         let xs: Vec<Value> = (0..20).map(|i| Value::new(i as f64)).collect();
-        let first = neuron(&xs);
-        let before = addresses(&first);
-        drop(first); // the handles go, the output last, which frees the whole circuit
+        // From the allocator, in whatever order it has them (after other tests on this thread, or
+        // the `Vec` growing in `neuron` freeing blocks that later nodes land in).
+        let mut before = addresses(&neuron(&xs));
+        before.sort();
         assert_eq!(cached(), before.len());
-        let again = neuron(&xs);
-        assert_eq!(addresses(&again), before);
-        assert_eq!(cached(), 0);
+        // A tree is freed from its last node to its first, so the next build takes the same
+        // allocations in ascending order, and keeps them.
+        for _ in 0..3 {
+            let again = neuron(&xs);
+            assert_eq!(cached(), 0);
+            assert_eq!(addresses(&again), before);
+        }
+    }
+
+    /// A small two-layer net over shared hidden nodes: every node, in the order it was made.
+    fn layered(x: &Value) -> Vec<Value> {
+        let mut made = Vec::new();
+        let mut hidden = Vec::new();
+        for i in 0..4 {
+            let wx = x * i as f64;
+            let h = wx.tanh();
+            made.extend([wx, h.clone()]);
+            hidden.push(h);
+        }
+        let mut out = Value::new(0.0);
+        made.push(out.clone());
+        for j in 0..3 {
+            let mut sum = Value::new(j as f64);
+            made.push(sum.clone());
+            for h in &hidden {
+                let wh = h * 2.0;
+                sum = &sum + &wh;
+                made.extend([wh, sum.clone()]);
+            }
+            let r = sum.relu();
+            out = &out + &r;
+            made.extend([r, out.clone()]);
+        }
+        made
+    }
+
+    #[test]
+    fn shared_nodes_do_not_scatter_the_layout() {
+        // Each hidden node has three consumers and is freed with the last of them, long after it
+        // was made. Freeing by address still settles the circuit in ascending allocations, in
+        // the order its nodes are made, and there it stays. (Freeing in graph order, depth first,
+        // moved the hidden nodes' allocations among the others' at every build.) This thread's
+        // allocator may hand the first build anything: other tests ran on it before.
+        clear();
+        let x = Value::new(0.5);
+        // Leaves freed one by one in the order they were made: the list hands them back newest
+        // first, so (from an allocator that gave them out ascending) the first build below gets
+        // descending allocations, every input above its consumers.
+        drop((0..64).map(|i| Value::new(i as f64)).collect::<Vec<_>>());
+        let mut layouts = Vec::new();
+        let mut spare = Vec::new();
+        for _ in 0..8 {
+            let made = layered(&x);
+            spare.push(cached());
+            layouts.push(addresses(&made));
+        }
+        // After the first build, every node came from the list, and went back to it.
+        assert!(spare.iter().all(|&n| n == spare[0]), "{spare:?}");
+        // However scattered the allocator's first addresses were (the free after the first build
+        // sorts them if it had to go up), every later build is ascending, and in the same place.
+        for layout in &layouts[1..] {
+            assert!(ascending(layout), "{layout:?}");
+            assert_eq!(layout, &layouts[1]);
+        }
     }
 
     #[test]
