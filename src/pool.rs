@@ -12,9 +12,13 @@
 //! - The list is threaded through the freed nodes themselves: a kept node's first-input field holds
 //!   the next kept node. Keeping or taking a node touches only that node, which was just written
 //!   or is about to be, so the list costs no memory and no cache line of its own.
-//! - It is last in, first out, and `Value::drop` frees a circuit outputs-first, second inputs before
-//!   first ones: so a circuit built again is written into the allocations of the previous one in
-//!   the order they were made, and walks that went through memory in address order still do.
+//! - It is last in, first out, and `Value::drop` frees a circuit from its highest address down: so
+//!   a circuit built again is written into the previous one's allocations in ascending order, the
+//!   order its nodes are made in, and the walks over it (`backward`'s, the next free) go through
+//!   memory mostly in one direction, which the processor's prefetcher follows. A free that had to
+//!   go up (an input above a consumer, as the allocator may first place them) sorts what it kept
+//!   (`sort_last`), so a scattered layout is put right once, not carried from step to step.
+//!   On micrograd's moons MLP (W4) this took a training step from 8.8 to 3.1 ms.
 //! - The list is bounded: past [`CAPACITY`] nodes (about 10 MiB), freed nodes go back to the
 //!   allocator, so memory stays flat however large the graphs. [`clear`] returns the whole list now;
 //!   the list is returned when its thread ends.
