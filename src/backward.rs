@@ -20,14 +20,13 @@
 //! unwinds still clears its marks (see `Walk`), and `topological_order`, which needs handles anyway,
 //! is safe code.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::Value;
 use crate::ops::Op;
-use crate::prefetch::prefetch;
 use crate::value::Node;
 
 type NodePtr = *const RefCell<Node>;
@@ -64,34 +63,25 @@ struct Buffers {
 }
 
 thread_local! {
-    static BUFFERS: Cell<Buffers> = const { Cell::new(Buffers { stack: Vec::new(), order: Vec::new() }) };
+    static BUFFERS: RefCell<Buffers> = const {
+        RefCell::new(Buffers { stack: Vec::new(), order: Vec::new() })
+    };
 }
 
-/// One walk in progress: its buffers, and whether the marks it set are still to be cleared.
+/// One walk in progress: its buffers (this thread's, borrowed in place), and whether the marks it
+/// set are still to be cleared.
 ///
-/// Dropping it puts the buffers back for the next walk. If the walk did not finish (something
+/// Dropping it empties the buffers for the next walk. If the walk did not finish (something
 /// panicked and the caller caught the panic), dropping it first clears every mark it set, so the
 /// next walk over the same nodes is right whatever happened to this one.
-struct Walk {
-    buffers: Buffers,
+struct Walk<'a> {
+    buffers: &'a mut Buffers,
     finished: bool,
 }
 
-impl Walk {
-    /// Takes this thread's buffers; during thread teardown, when the thread-local is gone (a
-    /// `backward()` from another thread-local's destructor), fresh ones.
-    fn start() -> Walk {
-        let buffers = BUFFERS.try_with(Cell::take).unwrap_or_default();
-        Walk {
-            buffers,
-            finished: false,
-        }
-    }
-}
-
-impl Drop for Walk {
+impl Drop for Walk<'_> {
     fn drop(&mut self) {
-        let Buffers { stack, order } = &mut self.buffers;
+        let Buffers { stack, order } = &mut *self.buffers;
         if !self.finished {
             // Every marked node is in `order` or on `stack` (with others, unmarked, which this
             // leaves as they are). `try_borrow_mut`: this runs during an unwind, and a node whose
@@ -113,9 +103,6 @@ impl Drop for Walk {
         if stack.capacity() > KEEP_BUFFER {
             *stack = Vec::new();
         }
-        let buffers = std::mem::take(&mut self.buffers);
-        // During thread teardown the thread-local may be gone: then the buffers are just freed.
-        let _ = BUFFERS.try_with(|b| b.set(buffers));
     }
 }
 
@@ -130,9 +117,10 @@ unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
     unsafe { &*ptr }
 }
 
-/// Calls `f` with every node below `root` (`root` included) in topological order: inputs first,
-/// `root` last, each once. The nodes are still marked visited during `f`, which must clear every
-/// mark (`unmark_all`, or by hand). With `zero`, each grad is also set to 0 on the way.
+/// Calls `f` with every node below `root` (`root` included) that is not a leaf, in topological
+/// order: inputs first, `root` last, each once (`root` is there even if it is a leaf). The nodes
+/// are still marked visited during `f`, which must clear every mark (`unmark_all`, or by hand).
+/// With `zero`, each grad below `root`, the leaves' included, is also set to 0 on the way.
 ///
 /// The order is the post-order of a depth-first search that takes a node's first input before its
 /// second: what a recursive walk gives, and micrograd's. (Gradients that meet at a node are summed
@@ -143,8 +131,34 @@ unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
 /// If anything panics on the way (in the walk or in `f`) and the panic is caught, the marks are
 /// cleared anyway (see [`Walk`]).
 fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[NodePtr]) -> R) -> R {
-    let mut walk = Walk::start();
-    let Buffers { stack, order } = &mut walk.buffers;
+    // This thread's buffers, borrowed where they are. They are busy only if a walk is already in
+    // progress on this thread, which nothing in the crate does, and gone during thread teardown (a
+    // `backward()` from another thread-local's destructor): then the walk gets fresh ones.
+    let mut f = Some(f);
+    let mut walk_with = |buffers: &mut Buffers| {
+        let f = f.take()?;
+        Some(walk(root, zero, buffers, f))
+    };
+    let done = BUFFERS
+        .try_with(|b| b.try_borrow_mut().ok().and_then(|mut b| walk_with(&mut b)))
+        .ok()
+        .flatten();
+    match done {
+        Some(result) => result,
+        None => match walk_with(&mut Buffers::default()) {
+            Some(result) => result,
+            None => unreachable!("`f` is taken only by a walk that returned"),
+        },
+    }
+}
+
+/// `with_order`, with the buffers to use.
+fn walk<R>(root: &Value, zero: bool, buffers: &mut Buffers, f: impl FnOnce(&[NodePtr]) -> R) -> R {
+    let mut walk = Walk {
+        buffers,
+        finished: false,
+    };
+    let Buffers { stack, order } = &mut *walk.buffers;
     stack.push(Entry::reach(Rc::as_ptr(&root.0)));
     while let Some(entry) = stack.pop() {
         let (ptr, done) = entry.get();
@@ -163,20 +177,35 @@ fn with_order<R>(root: &Value, zero: bool, f: impl FnOnce(&[NodePtr]) -> R) -> R
             node.grad = 0.0;
         }
         stack.push(Entry::done(ptr));
+        // Inputs go on the stack, `b` under `a`, so that `a` is walked first; leaves do not (see
+        // `enter`).
         let [a, b] = node.inputs();
-        if let Some(b) = b {
-            // The walk goes into `a` first and comes back for `b` later: ask for `b`'s cache
-            // line now, so that it is there by then.
-            prefetch(Rc::as_ptr(&b.0));
-            stack.push(Entry::reach(Rc::as_ptr(&b.0)));
-        }
-        if let Some(a) = a {
-            stack.push(Entry::reach(Rc::as_ptr(&a.0)));
-        }
+        let b = b.and_then(|b| enter(b, zero));
+        let a = a.and_then(|a| enter(a, zero));
+        stack.extend(b);
+        stack.extend(a);
     }
     let result = f(order);
     walk.finished = true;
     result
+}
+
+/// An input's entry for the walk's stack, or `None` for a leaf.
+///
+/// A leaf has no inputs and no backward closure: all a walk does with it is zero its grad, and
+/// that can be done here, once for each consumer that reaches it, without marking it or putting it
+/// in the order. (Zeroing twice is harmless: nothing is added to a grad until the walk is over.)
+/// In W1, three of a round's five nodes are leaves.
+#[inline]
+fn enter(input: &Value, zero: bool) -> Option<Entry> {
+    let mut node = input.0.borrow_mut();
+    if node.op() == Op::Leaf {
+        if zero {
+            node.grad = 0.0;
+        }
+        return None;
+    }
+    Some(Entry::reach(Rc::as_ptr(&input.0)))
 }
 
 fn unmark_all(order: &[NodePtr]) {
@@ -362,7 +391,7 @@ mod tests {
     fn small_walks_reuse_the_thread_buffers() {
         let x = Value::new(1.0);
         (&x * 2.0).backward();
-        let capacity = BUFFERS.take().order.capacity();
+        let capacity = BUFFERS.with(|b| b.borrow().order.capacity());
         assert!(capacity > 0, "the order buffer is kept for the next walk");
     }
 }

@@ -223,11 +223,40 @@ fn into_cell(value: Value) -> Rc<RefCell<Node>> {
 /// Not inlined into `Value::drop`, so that dropping one of several handles, the common case, is a
 /// decrement and a compare rather than a call with the whole loop's prologue.
 #[inline(never)]
-fn free(cell: Rc<RefCell<Node>>) {
-    let mut next = Some(cell);
+fn free(mut cell: Rc<RefCell<Node>>) {
+    // The node alone first: most nodes freed one at a time (leaves, a circuit's output whose inputs
+    // are held elsewhere) own no input, and need neither the loop nor its bookkeeping.
+    let Some(node) = Rc::get_mut(&mut cell) else {
+        return; // shared after all: `cell` only loses this handle
+    };
+    let node = node.get_mut();
+    label::release(node.label);
+    node.label = LabelId::NONE;
+    let [lhs, rhs] = node.detach();
+    let (rhs, lhs) = (owned(rhs), owned(lhs));
+    if rhs.is_none() && lhs.is_none() {
+        pool::recycle(cell);
+        return;
+    }
+    let mut next = None;
     let mut waiting = BinaryHeap::new(); // allocates only once a node waits
-    // How many nodes went to the free list, and whether one had a higher address than the last.
-    let (mut kept, mut last, mut went_up) = (0, usize::MAX, false);
+    give_up(rhs, &mut next, &mut waiting);
+    give_up(lhs, &mut next, &mut waiting);
+    let at = Rc::as_ptr(&cell).addr();
+    let kept = usize::from(pool::recycle(cell));
+    free_below(next, waiting, kept, at);
+}
+
+/// Frees the inputs a freed node owned alone, and theirs, from the highest address down. `kept`
+/// nodes of this free went to the free list so far, the last at address `last`.
+fn free_below(
+    mut next: Option<Rc<RefCell<Node>>>,
+    mut waiting: BinaryHeap<Waiting>,
+    mut kept: usize,
+    mut last: usize,
+) {
+    // Whether a node kept had a higher address than the one before.
+    let mut went_up = false;
     while let Some(mut cell) = next.take().or_else(|| waiting.pop().map(|Waiting(c)| c)) {
         let Some(node) = Rc::get_mut(&mut cell) else {
             continue; // shared after all: `cell` only loses this handle
@@ -236,8 +265,8 @@ fn free(cell: Rc<RefCell<Node>>) {
         label::release(node.label);
         node.label = LabelId::NONE;
         let [lhs, rhs] = node.detach();
-        give_up(rhs, &mut next, &mut waiting);
-        give_up(lhs, &mut next, &mut waiting);
+        give_up(owned(rhs), &mut next, &mut waiting);
+        give_up(owned(lhs), &mut next, &mut waiting);
         let at = Rc::as_ptr(&cell).addr();
         if pool::recycle(cell) {
             kept += 1;
@@ -279,19 +308,25 @@ impl Ord for Waiting {
     }
 }
 
-/// Gives up `free`'s handle to an input of a freed node. If it was the last, the input is to be
-/// freed too: next, if its address is the highest of those waiting, or else it waits.
+/// `free`'s handle to an input of a freed node, if it is the last one (the input is to be freed
+/// too); otherwise the handle is given up here.
+#[inline(always)]
+fn owned(input: Option<Value>) -> Option<Rc<RefCell<Node>>> {
+    let input = into_cell(input?);
+    // Otherwise dropping `input` only decrements the count.
+    (Rc::strong_count(&input) == 1).then_some(input)
+}
+
+/// Queues an input to be freed: next, if its address is the highest of those waiting, or else it
+/// waits.
 #[inline(always)]
 fn give_up(
-    input: Option<Value>,
+    input: Option<Rc<RefCell<Node>>>,
     next: &mut Option<Rc<RefCell<Node>>>,
     waiting: &mut BinaryHeap<Waiting>,
 ) {
     let Some(input) = input else { return };
-    let input = Waiting(into_cell(input));
-    if Rc::strong_count(&input.0) > 1 {
-        return; // dropping `input` only decrements the count
-    }
+    let input = Waiting(input);
     let first = match next.take() {
         None => input,
         Some(other) => {
