@@ -180,10 +180,12 @@ fn walk<R>(root: &Value, zero: bool, buffers: &mut Buffers, f: impl FnOnce(&[Nod
         // Inputs go on the stack, `b` under `a`, so that `a` is walked first; leaves do not (see
         // `enter`).
         let [a, b] = node.inputs();
-        let b = b.and_then(|b| enter(b, zero));
-        let a = a.and_then(|a| enter(a, zero));
-        stack.extend(b);
-        stack.extend(a);
+        if let Some(b) = b.and_then(|b| enter(b, zero)) {
+            stack.push(b);
+        }
+        if let Some(a) = a.and_then(|a| enter(a, zero)) {
+            stack.push(a);
+        }
     }
     let result = f(order);
     walk.finished = true;

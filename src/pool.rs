@@ -94,33 +94,28 @@ fn take_from(list: &FreeList) -> Option<Cell> {
 /// it was kept.
 #[inline]
 pub(crate) fn recycle(cell: Cell) -> bool {
-    let mut cell = Some(cell);
-    let kept = FREE.try_with(|list| push(list, &mut cell)).unwrap_or(false);
-    // Not kept: the list is full or gone (thread teardown); the allocation goes back to the allocator.
-    drop(cell);
-    kept
+    // Not kept (the list is full, or gone during thread teardown): `push` hands the allocation
+    // back, or the closure that owns it is dropped, and it goes back to the allocator.
+    FREE.try_with(|list| push(list, cell).is_ok())
+        .unwrap_or(false)
 }
 
-/// Moves `cell` onto the list if there is room.
-#[inline]
-fn push(list: &FreeList, cell: &mut Option<Cell>) -> bool {
+/// Moves `cell` onto the list if there is room; otherwise hands it back.
+#[inline(always)]
+fn push(list: &FreeList, mut cell: Cell) -> Result<(), Cell> {
     let len = list.len.get();
     if len >= CAPACITY {
-        return false;
+        return Err(cell);
     }
-    let Some(mut kept) = cell.take() else {
-        return false;
-    };
-    match Rc::get_mut(&mut kept) {
+    match Rc::get_mut(&mut cell) {
         Some(node) => node.get_mut().link(list.head.take()),
-        None => {
-            *cell = Some(kept); // never: a node being freed has no other handle
-            return false;
-        }
+        None => return Err(cell), // never: a node being freed has no other handle
     }
-    list.head.set(Some(kept));
+    // The head was taken just above: what `replace` hands back is `None`, and forgetting it spares
+    // the check a drop would make.
+    std::mem::forget(list.head.replace(Some(cell)));
     list.len.set(len + 1);
-    true
+    Ok(())
 }
 
 /// Puts the last `count` nodes kept back in address order, the lowest to be taken first.
@@ -142,7 +137,8 @@ pub(crate) fn sort_last(count: usize) {
         }
         cells.sort_unstable_by_key(|cell| std::cmp::Reverse(Rc::as_ptr(cell).addr()));
         for cell in cells {
-            push(list, &mut Some(cell));
+            // The list has room: these nodes were on it a moment ago.
+            let _ = push(list, cell);
         }
     });
 }
