@@ -41,6 +41,23 @@ fn repeat(times: usize, mut f: impl FnMut() -> f64) -> f64 {
     median((0..times).map(|_| f()).collect())
 }
 
+/// Runs `ours` and `floor` in turn, `times` each, and gives their medians and the median of the
+/// ratios of each pair. This machine has phases of a second or so in which everything runs up to
+/// twice as slow; a pair run back to back sees the same phase, where five runs of one and then
+/// five of the other may not.
+fn paired(
+    times: usize,
+    mut ours: impl FnMut() -> f64,
+    mut floor: impl FnMut() -> f64,
+) -> (f64, f64, f64) {
+    let pairs: Vec<(f64, f64)> = (0..times).map(|_| (ours(), floor())).collect();
+    (
+        median(pairs.iter().map(|p| p.0).collect()),
+        median(pairs.iter().map(|p| p.1).collect()),
+        median(pairs.iter().map(|p| p.0 / p.1).collect()),
+    )
+}
+
 fn per(elapsed: Duration, count: usize) -> f64 {
     elapsed.as_secs_f64() * 1e9 / count as f64
 }
@@ -348,8 +365,42 @@ struct Row {
     name: String,
     ours: f64,
     floor: f64,
+    /// circuitgrad / floor: the median of paired runs' ratios where the two ran in turn
+    /// ([`paired`]), otherwise the ratio of the medians.
+    ratio: f64,
     target: Option<f64>,
     peers: String,
+}
+
+impl Row {
+    /// A row whose two figures were measured apart: the ratio is that of the medians.
+    fn apart(name: &str, ours: f64, floor: f64, target: Option<f64>, peers: String) -> Row {
+        Row {
+            name: name.into(),
+            ours,
+            floor,
+            ratio: ours / floor,
+            target,
+            peers,
+        }
+    }
+
+    /// A row from [`paired`] runs.
+    fn paired(
+        name: &str,
+        (ours, floor, ratio): (f64, f64, f64),
+        target: Option<f64>,
+        peers: String,
+    ) -> Row {
+        Row {
+            name: name.into(),
+            ours,
+            floor,
+            ratio,
+            target,
+            peers,
+        }
+    }
 }
 
 fn print_rows(rows: &[Row]) {
@@ -358,7 +409,7 @@ fn print_rows(rows: &[Row]) {
         "workload", "circuitgrad", "floor", "ratio", "target"
     );
     for r in rows {
-        let ratio = r.ours / r.floor;
+        let ratio = r.ratio;
         let target = r.target.map_or("-".into(), |t| format!("≤ {t}"));
         let verdict = match r.target {
             Some(t) if ratio <= t => " ok",
@@ -427,50 +478,50 @@ fn main() {
     let reverse_new = repeat(runs(5), || w1_reverse(false));
     let reverse_cleared = repeat(runs(5), || w1_reverse(true));
     let micro = repeat(runs(5), w1_micro_grad);
-    rows.push(Row {
-        name: "W1 ns/round".into(),
-        ours: repeat(runs(5), w1_circuitgrad),
-        floor: repeat(runs(5), w1_floor),
-        target: Some(3.0),
-        peers: format!(
+    rows.push(Row::paired(
+        "W1 ns/round",
+        paired(runs(9), w1_circuitgrad, w1_floor),
+        Some(3.0),
+        format!(
             "reverse {reverse_new:.0} (new tape) {reverse_cleared:.0} (cleared), micro_grad {micro:.0}"
         ),
-    });
+    ));
 
     for depth in [1_000, 10_000, 100_000, 1_000_000] {
-        rows.push(Row {
-            name: format!("W2 ns/step D={depth:e}, 2 MiB thread"),
-            ours: repeat(runs(3), || w2_circuitgrad(depth)),
-            floor: repeat(runs(3), || w2_floor(depth)),
-            target: (depth == 1_000_000).then_some(3.0),
-            peers: format!("reverse {:.1}", repeat(runs(3), || w2_reverse(depth))),
-        });
+        rows.push(Row::paired(
+            &format!("W2 ns/step D={depth:e}, 2 MiB thread"),
+            paired(runs(3), || w2_circuitgrad(depth), || w2_floor(depth)),
+            (depth == 1_000_000).then_some(3.0),
+            format!("reverse {:.1}", repeat(runs(3), || w2_reverse(depth))),
+        ));
     }
-    rows.push(Row {
-        name: "W2 bytes/step D=1e6 (RSS growth)".into(),
-        ours: repeat(runs(3), || w2_bytes("circuitgrad")),
-        floor: repeat(runs(3), || w2_bytes("floor")),
-        target: Some(2.5),
-        peers: String::new(),
-    });
+    rows.push(Row::apart(
+        "W2 bytes/step D=1e6 (RSS growth)",
+        repeat(runs(3), || w2_bytes("circuitgrad")),
+        repeat(runs(3), || w2_bytes("floor")),
+        Some(2.5),
+        String::new(),
+    ));
 
-    rows.push(Row {
-        name: "W3 seconds, N=1e6".into(),
-        ours: repeat(runs(3), w3_circuitgrad),
-        floor: repeat(runs(3), w3_floor),
-        target: Some(3.0),
-        peers: format!("reverse {:.3}", repeat(runs(3), w3_reverse)),
-    });
-    rows.push(Row {
-        name: "W3 seconds, in a fresh 2 MiB thread".into(),
-        ours: repeat(runs(3), || in_2mib_thread(w3_circuitgrad)),
-        floor: repeat(runs(3), || in_2mib_thread(w3_floor)),
-        target: None,
-        peers: format!(
+    rows.push(Row::paired(
+        "W3 seconds, N=1e6",
+        paired(runs(3), w3_circuitgrad, w3_floor),
+        Some(3.0),
+        format!("reverse {:.3}", repeat(runs(3), w3_reverse)),
+    ));
+    rows.push(Row::paired(
+        "W3 seconds, in a fresh 2 MiB thread",
+        paired(
+            runs(3),
+            || in_2mib_thread(w3_circuitgrad),
+            || in_2mib_thread(w3_floor),
+        ),
+        None,
+        format!(
             "reverse {:.3}",
             repeat(runs(3), || in_2mib_thread(w3_reverse))
         ),
-    });
+    ));
 
     let data = mlp::moons();
     let init = mlp::initial_parameters(SEED);
@@ -487,24 +538,28 @@ fn main() {
         runs_micro.push(mlp::micro_grad(&data, &init));
     }
     let ms = |runs: &[mlp::Run]| median(runs.iter().map(|r| r.ms_per_step).collect());
-    rows.push(Row {
-        name: "W4 ms/step".into(),
-        ours: ms(&runs_ours),
-        floor: ms(&runs_floor),
-        target: Some(6.5),
-        peers: format!(
+    // The runs of one round went in turn: paired with the floor's of the same round.
+    let with_floor = |runs: &[mlp::Run]| {
+        let ratios = runs.iter().zip(&runs_floor);
+        let ratio = median(ratios.map(|(r, f)| r.ms_per_step / f.ms_per_step).collect());
+        (ms(runs), ms(&runs_floor), ratio)
+    };
+    rows.push(Row::paired(
+        "W4 ms/step",
+        with_floor(&runs_ours),
+        Some(6.5),
+        format!(
             "reverse {:.2}, micro_grad {:.2}",
             ms(&runs_reverse),
             ms(&runs_micro)
         ),
-    });
-    rows.push(Row {
-        name: "W4 ms/step, replayed tape".into(),
-        ours: ms(&runs_replay),
-        floor: ms(&runs_floor),
-        target: Some(1.5),
-        peers: String::new(),
-    });
+    ));
+    rows.push(Row::paired(
+        "W4 ms/step, replayed tape",
+        with_floor(&runs_replay),
+        Some(1.5),
+        String::new(),
+    ));
 
     let w5_ours: Vec<f64> = (0..runs(3)).map(|_| child("w5")).collect();
     let w5_replay: Vec<f64> = (0..runs(3)).map(|_| child("w5replay")).collect();
@@ -516,20 +571,20 @@ fn main() {
         .map_or("anchor (Python) not found".to_string(), |(ms, _)| {
             format!("micrograd.py {ms:.1}")
         });
-    rows.push(Row {
-        name: "W5 ms/step".into(),
-        ours: w5_ms(&w5_ours),
-        floor: w5_ms(&w5_floor),
-        target: None,
-        peers: python_peer.clone(),
-    });
-    rows.push(Row {
-        name: "W5 ms/step, replayed tapes".into(),
-        ours: w5_ms(&w5_replay),
-        floor: w5_ms(&w5_floor),
-        target: None,
-        peers: python_peer,
-    });
+    rows.push(Row::apart(
+        "W5 ms/step",
+        w5_ms(&w5_ours),
+        w5_ms(&w5_floor),
+        None,
+        python_peer.clone(),
+    ));
+    rows.push(Row::apart(
+        "W5 ms/step, replayed tapes",
+        w5_ms(&w5_replay),
+        w5_ms(&w5_floor),
+        None,
+        python_peer,
+    ));
     print_rows(&rows);
     let (ours, replayed, floor) = (
         yinyang::circuitgrad(),
