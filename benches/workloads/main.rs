@@ -10,8 +10,10 @@ mod floor;
 mod mlp;
 mod yinyang;
 
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::process::Command;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use circuitgrad::Value;
@@ -309,6 +311,20 @@ fn w3_floor() -> f64 {
     start.elapsed().as_secs_f64()
 }
 
+/// What any engine whose nodes are `Rc<RefCell<Node>>` pays before it computes anything: `count`
+/// allocations of a node's size (72 bytes, the node's 48 and the counts and flag), all alive at once,
+/// as a circuit's are, then freed. Nothing can be recycled: the nodes are alive together. Returns
+/// nanoseconds per allocation.
+fn allocations_alone(count: usize) -> f64 {
+    let start = Instant::now();
+    let nodes: Vec<Rc<RefCell<[u64; 6]>>> = (0..count)
+        .map(|i| Rc::new(RefCell::new([i as u64; 6])))
+        .collect();
+    black_box(&nodes);
+    drop(nodes);
+    per(start.elapsed(), count)
+}
+
 fn w3_reverse() -> f64 {
     let start = Instant::now();
     let n = W3_N;
@@ -495,6 +511,17 @@ fn main() {
             format!("reverse {:.1}", repeat(runs(3), || w2_reverse(depth))),
         ));
     }
+    // Two nodes a step (`* 0.9999` and `+ 0.0001`), allocated in the workload's fresh thread.
+    rows.push(Row::paired(
+        "W2 ns/step D=1e6, allocations alone",
+        paired(
+            runs(3),
+            || in_2mib_thread(|| 2.0 * allocations_alone(2_000_000)),
+            || w2_floor(1_000_000),
+        ),
+        None,
+        "a lower bound for one Rc per node".into(),
+    ));
     rows.push(Row::apart(
         "W2 bytes/step D=1e6 (RSS growth)",
         repeat(runs(3), || w2_bytes("circuitgrad")),
@@ -508,6 +535,18 @@ fn main() {
         paired(runs(3), w3_circuitgrad, w3_floor),
         Some(3.0),
         format!("reverse {:.3}", repeat(runs(3), w3_reverse)),
+    ));
+    // 2N leaves, N products and N - 1 sums.
+    let w3_nodes = 4 * W3_N - 1;
+    rows.push(Row::paired(
+        "W3 seconds, allocations alone",
+        paired(
+            runs(3),
+            || allocations_alone(w3_nodes) * w3_nodes as f64 / 1e9,
+            w3_floor,
+        ),
+        None,
+        "a lower bound for one Rc per node".into(),
     ));
     rows.push(Row::paired(
         "W3 seconds, in a fresh 2 MiB thread",
