@@ -224,8 +224,24 @@ fn into_cell(value: Value) -> Rc<RefCell<Node>> {
 /// decrement and a compare rather than a call with the whole loop's prologue.
 #[inline(never)]
 fn free(mut cell: Rc<RefCell<Node>>) {
-    // The node alone first: most nodes freed one at a time (leaves, a circuit's output whose inputs
-    // are held elsewhere) own no input, and need neither the loop nor its bookkeeping.
+    let Some(node) = Rc::get_mut(&mut cell) else {
+        return; // shared after all: `cell` only loses this handle
+    };
+    let node = node.get_mut();
+    // An unlabelled leaf is already what the free list keeps (no inputs, no label): the most common
+    // free of all (three of W1's five a round) is a check and a push.
+    if node.op() == Op::Leaf && node.label == LabelId::NONE {
+        pool::recycle(cell);
+        return;
+    }
+    free_node(cell);
+}
+
+/// `free` for a node with inputs or a label.
+#[inline(never)]
+fn free_node(mut cell: Rc<RefCell<Node>>) {
+    // The node alone first: most nodes freed one at a time (a circuit's output whose inputs are
+    // held elsewhere) own no input, and need neither the loop nor its bookkeeping.
     let Some(node) = Rc::get_mut(&mut cell) else {
         return; // shared after all: `cell` only loses this handle
     };
