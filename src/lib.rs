@@ -86,7 +86,6 @@ mod number;
 mod operators;
 pub(crate) mod ops;
 pub mod pool;
-mod prefetch;
 pub mod script;
 pub mod tape;
 mod trace;

@@ -29,7 +29,6 @@
 use std::cell::{Cell as StdCell, RefCell};
 use std::rc::Rc;
 
-use crate::prefetch::prefetch;
 use crate::value::Node;
 
 /// How many freed nodes a thread keeps for reuse, at most: 131,072, about 10 MiB of 80-byte
@@ -81,10 +80,6 @@ fn take_from(list: &FreeList) -> Option<Cell> {
         Some(node) => node.get_mut().unlink(),
         None => unreachable!("a node on the free list has no other handle"),
     };
-    // The next node made will be written there: ask for its cache line now.
-    if let Some(next) = &next {
-        prefetch(Rc::as_ptr(next));
-    }
     list.head.set(next);
     list.len.set(list.len.get() - 1);
     Some(cell)

@@ -15,7 +15,6 @@ use crate::label::{self, LabelId};
 use crate::number::Number;
 use crate::ops::{Inputs, Op};
 use crate::pool;
-use crate::prefetch::prefetch;
 
 /// A scalar in a circuit: its data, its gradient, and how it was made.
 ///
@@ -352,13 +351,11 @@ fn give_up(
             } else {
                 (other, input)
             };
-            prefetch(Rc::as_ptr(&low.0));
             waiting.push(low);
             high
         }
     };
     if waiting.peek().is_some_and(|top| *top > first) {
-        prefetch(Rc::as_ptr(&first.0));
         waiting.push(first);
     } else {
         *next = Some(first.0);
