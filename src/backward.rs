@@ -125,8 +125,9 @@ unsafe fn node<'a>(ptr: NodePtr) -> &'a RefCell<Node> {
 /// The order is the post-order of a depth-first search that takes a node's first input before its
 /// second: what a recursive walk gives, and micrograd's. (Gradients that meet at a node are summed
 /// in this order, so it decides the last bits of every result.) The search keeps its own stack: a
-/// node comes off it once to be reached, when its inputs go on, and once more, after them, to be
-/// put in the order.
+/// node reached puts a "done" entry for itself and its second input on it and goes on with its
+/// first input; when the done entry comes off, after everything above it, the node goes into the
+/// order.
 ///
 /// If anything panics on the way (in the walk or in `f`) and the panic is caught, the marks are
 /// cleared anyway (see [`Walk`]).
@@ -159,47 +160,56 @@ fn walk<R>(root: &Value, zero: bool, buffers: &mut Buffers, f: impl FnOnce(&[Nod
         finished: false,
     };
     let Buffers { stack, order } = &mut *walk.buffers;
-    stack.push(Entry::reach(Rc::as_ptr(&root.0)));
-    while let Some(entry) = stack.pop() {
-        let (ptr, done) = entry.get();
-        if done {
-            order.push(ptr);
-            continue;
-        }
+    // The node to reach next: a node's first input is reached right after it, so it goes here
+    // instead of onto the stack and straight off again.
+    let mut next = Some(Rc::as_ptr(&root.0));
+    loop {
+        let ptr = match next.take() {
+            Some(ptr) => ptr,
+            None => match stack.pop() {
+                None => break,
+                Some(entry) => match entry.get() {
+                    (ptr, true) => {
+                        order.push(ptr);
+                        continue;
+                    }
+                    (ptr, false) => ptr,
+                },
+            },
+        };
         // SAFETY: the root's pointer or an input's, from `Rc::as_ptr`, of a node reached in this
         // walk: owned by `root`, which is borrowed for the whole walk.
         let mut node = unsafe { node(ptr) }.borrow_mut();
         if node.visited {
-            continue; // reached already, by another path
+            continue; // reached already, by another path, since it went on the stack
         }
         node.visited = true;
         if zero {
             node.grad = 0.0;
         }
         stack.push(Entry::done(ptr));
-        // Inputs go on the stack, `b` under `a`, so that `a` is walked first; leaves do not (see
-        // `enter`).
+        // `b` goes on the stack, and `a` is reached next, so `a` is walked first; leaves and nodes
+        // reached already do not go anywhere (see `enter`).
         let [a, b] = node.inputs();
         if let Some(b) = b.and_then(|b| enter(b, zero)) {
-            stack.push(b);
+            stack.push(Entry::reach(b));
         }
-        if let Some(a) = a.and_then(|a| enter(a, zero)) {
-            stack.push(a);
-        }
+        next = a.and_then(|a| enter(a, zero));
     }
     let result = f(order);
     walk.finished = true;
     result
 }
 
-/// An input's entry for the walk's stack, or `None` for a leaf.
+/// An input to reach, or `None` for a leaf or a node reached already.
 ///
 /// A leaf has no inputs and no backward closure: all a walk does with it is zero its grad, and
 /// that can be done here, once for each consumer that reaches it, without marking it or putting it
 /// in the order. (Zeroing twice is harmless: nothing is added to a grad until the walk is over.)
-/// In W1, three of a round's five nodes are leaves.
+/// In W1, three of a round's five nodes are leaves. A node reached already (W4's ReLU outputs have
+/// sixteen consumers) would be skipped when it came off the stack; it is skipped here instead.
 #[inline]
-fn enter(input: &Value, zero: bool) -> Option<Entry> {
+fn enter(input: &Value, zero: bool) -> Option<NodePtr> {
     let mut node = input.0.borrow_mut();
     if node.op() == Op::Leaf {
         if zero {
@@ -207,7 +217,7 @@ fn enter(input: &Value, zero: bool) -> Option<Entry> {
         }
         return None;
     }
-    Some(Entry::reach(Rc::as_ptr(&input.0)))
+    (!node.visited).then(|| Rc::as_ptr(&input.0))
 }
 
 fn unmark_all(order: &[NodePtr]) {
