@@ -297,11 +297,12 @@ fn free_below(mut waiting: Waiting, mut kept: usize, mut last: usize) {
 
 /// The nodes waiting to be freed, given back highest address first.
 ///
-/// The two highest-placed of the nodes pushed since the last pop that emptied them sit in two slots
-/// in front of a heap by address; only a third goes into the heap. Freeing a chain (a sum's earlier
-/// sum and its new term, both just below it) then never touches the heap, while nodes that must
-/// wait long (W4's 100 scores, below the loss's own nodes) wait there. With the heap alone, every
-/// link of a chain went in and out of a heap of about a hundred: a third of the time of a free.
+/// Up to two nodes sit in slots in front of a heap by address: a push that finds both slots taken
+/// sends the lowest of the three to the heap, and a pop takes the first slot's node or the heap's
+/// top, whichever is higher. Freeing a chain (a sum's earlier sum and its new term, both just below
+/// it) then never touches the heap, while nodes that must wait long (W4's 100 scores, below the
+/// loss's own nodes) wait there. With the heap alone, every link of a chain went in and out of a
+/// heap of about a hundred: a third of the time of a free.
 #[derive(Default)]
 struct Waiting {
     /// The highest and the second highest of the slots' nodes; `second` only if `first`.
