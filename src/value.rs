@@ -236,36 +236,15 @@ fn free(mut cell: Rc<RefCell<Node>>) {
     free_node(cell);
 }
 
-/// `free` for a node with inputs or a label.
+/// `free` for a node with inputs or a label: the node, the inputs it owned alone, and theirs, from
+/// the highest address down.
 #[inline(never)]
-fn free_node(mut cell: Rc<RefCell<Node>>) {
-    // The node alone first: most nodes freed one at a time (a circuit's output whose inputs are
-    // held elsewhere) own no input, and need neither the loop nor its bookkeeping.
-    let Some(node) = Rc::get_mut(&mut cell) else {
-        return; // shared after all: `cell` only loses this handle
-    };
-    let node = node.get_mut();
-    label::release(node.label);
-    node.label = LabelId::NONE;
-    let [lhs, rhs] = node.detach();
-    let (rhs, lhs) = (owned(rhs), owned(lhs));
-    if rhs.is_none() && lhs.is_none() {
-        pool::recycle(cell);
-        return;
-    }
+fn free_node(cell: Rc<RefCell<Node>>) {
     let mut waiting = Waiting::default();
-    waiting.push(rhs);
-    waiting.push(lhs);
-    let at = Rc::as_ptr(&cell).addr();
-    let kept = usize::from(pool::recycle(cell));
-    free_below(waiting, kept, at);
-}
-
-/// Frees the inputs a freed node owned alone, and theirs, from the highest address down. `kept`
-/// nodes of this free went to the free list so far, the last at address `last`.
-fn free_below(mut waiting: Waiting, mut kept: usize, mut last: usize) {
-    // Whether a node kept had a higher address than the one before.
-    let mut went_up = false;
+    waiting.push(Some(cell));
+    // How many nodes went to the free list, the address of the last one, and whether one had a
+    // higher address than the one before it.
+    let (mut kept, mut last, mut went_up) = (0, usize::MAX, false);
     while let Some(mut cell) = waiting.pop() {
         let Some(node) = Rc::get_mut(&mut cell) else {
             continue; // shared after all: `cell` only loses this handle
