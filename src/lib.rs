@@ -72,31 +72,24 @@
 //! - `Value` is `!Send`: a circuit lives on the thread that built it.
 #![warn(missing_docs, missing_debug_implementations)]
 #![deny(rustdoc::broken_intra_doc_links)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
-mod backward;
 pub mod data;
-pub mod draw;
-pub mod gates;
-pub mod guide;
-mod label;
-pub mod local;
-mod math;
+mod engine;
+mod inspect;
 pub mod nn;
-mod number;
-mod operators;
-pub(crate) mod ops;
-pub mod pool;
 pub mod script;
 pub mod tape;
-mod trace;
-mod value;
-pub mod walkthrough;
+mod tutorial;
 
 pub use data::{Rng, XorshiftStar};
-pub use ops::Exponent;
+pub use engine::fast::pool;
+pub use engine::local;
+pub use engine::{Arity, Exponent, Op, Value};
+pub use inspect::trace::{Trace, TraceRow};
+pub use inspect::{draw, walkthrough};
 pub use tape::Tape;
-pub use trace::{Trace, TraceRow};
-pub use value::Value;
+pub use tutorial::{gates, guide};
 
 /// The size in bytes of one node (`size_of`): data, grad, two input slots, backward closure, op tag,
 /// label. Each node is one heap allocation of this plus 24 bytes (`Rc`'s two counts and `RefCell`'s
@@ -105,7 +98,7 @@ pub use value::Value;
 /// ```
 /// assert_eq!(circuitgrad::NODE_SIZE, 48);
 /// ```
-pub const NODE_SIZE: usize = std::mem::size_of::<value::Node>();
+pub const NODE_SIZE: usize = std::mem::size_of::<engine::node::Node>();
 
 /// The README's examples, compiled and run as doctests so they cannot drift from the crate.
 #[cfg(doctest)]

@@ -50,9 +50,9 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use crate::Value;
-use crate::backward::{Numbered, topological_order};
-use crate::ops::{Inputs, Op};
-use crate::value::Node;
+use crate::engine::backward::Numbered;
+use crate::engine::node::Node;
+use crate::engine::table::{Arity, Op};
 
 /// A circuit compiled for fast replay; see the [module docs](crate::tape) and [`Value::compile`].
 pub struct Tape {
@@ -92,7 +92,7 @@ impl Value {
     /// assert_eq!(x.grad(), 8.0); // d(x² + 1)/dx = 2x
     /// ```
     pub fn compile(&self) -> Tape {
-        let numbered = Numbered::new(topological_order(self));
+        let numbered = Numbered::below(self);
         let n = numbered.order.len();
         // Every input is on the order; an absent one (a leaf's, a unary op's second) points home.
         let position =
@@ -105,8 +105,8 @@ impl Value {
         for (i, v) in numbered.order.iter().enumerate() {
             let node = v.0.borrow();
             let [a, b] = node.inputs();
-            let second = match node.op().inputs() {
-                Inputs::OneAndScalar => {
+            let second = match node.op().arity() {
+                Arity::OneAndScalar => {
                     scalars.push(node.scalar());
                     n + scalars.len() - 1
                 }
@@ -184,9 +184,9 @@ impl Tape {
                 continue;
             }
             let g = grad[i & mask];
-            let (da, db) = op.local_grads(value[a & mask], value[b & mask], value[i & mask]);
+            let [da, db] = op.local(value[a & mask], value[b & mask], value[i & mask]);
             grad[a & mask] += da * g;
-            if op.inputs() == Inputs::Two {
+            if op.arity() == Arity::Two {
                 grad[b & mask] += db * g;
             }
         }

@@ -244,7 +244,7 @@ impl Init {
         let w = rng.uniform(-1.0, 1.0);
         match self {
             Init::Uniform => w,
-            Init::ScaledUniform => w * crate::math::pow(fan_in as f64, -0.5),
+            Init::ScaledUniform => w * crate::engine::math::pow(fan_in as f64, -0.5),
         }
     }
 }

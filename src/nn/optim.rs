@@ -248,16 +248,17 @@ impl Optimizer for AdamW {
         let s = &mut self.state;
         s.steps += 1;
         let t = s.steps as f64;
-        let correction1 = 1.0 - crate::math::pow(b1, t);
-        let correction2 = 1.0 - crate::math::pow(b2, t);
+        let correction1 = 1.0 - crate::engine::math::pow(b1, t);
+        let correction2 = 1.0 - crate::engine::math::pow(b2, t);
         for (i, p) in self.params.iter().enumerate() {
             let g = p.grad();
             s.m[i] = b1 * s.m[i] + (1.0 - b1) * g;
-            s.v[i] = b2 * s.v[i] + (1.0 - b2) * crate::math::pow(g, 2.0);
+            s.v[i] = b2 * s.v[i] + (1.0 - b2) * crate::engine::math::pow(g, 2.0);
             let m_hat = s.m[i] / correction1;
             let v_hat = s.v[i] / correction2;
             let data = p.data();
-            let update = lr * (m_hat / (crate::math::pow(v_hat, 0.5) + eps) + weight_decay * data);
+            let update =
+                lr * (m_hat / (crate::engine::math::pow(v_hat, 0.5) + eps) + weight_decay * data);
             self.last_update[i] = update;
             p.set_data(data - update);
         }

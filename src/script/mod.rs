@@ -24,13 +24,13 @@ use std::collections::HashMap;
 
 use itertools::Itertools;
 
-use crate::number::{self, Number};
+use crate::engine::number::{self, Number};
 use error::FUNCTIONS;
 pub use error::ScriptError;
 use parser::{FUNCTION_NAMES, MAX_DEPTH, Operand, Parser};
 
 use crate::Value;
-use crate::backward::{Numbered, topological_order};
+use crate::engine::backward::Numbered;
 
 /// The longest line a session takes, in bytes.
 pub const MAX_LINE: usize = 64 * 1024;
@@ -262,7 +262,7 @@ impl Session {
 
     /// `NAME.grad = VALUE` for every bound name whose node is in the circuit below `root`.
     fn grads_below(&self, root: &Value) -> String {
-        let below = Numbered::new(topological_order(root));
+        let below = Numbered::below(root);
         self.names
             .iter()
             .zip(&self.values)

@@ -74,8 +74,8 @@ pub struct Edge {
 /// The cells of a value's box: its label (if any), data and grad.
 fn cells(item: &Item) -> Vec<String> {
     let numbers = [
-        format!("data {}", crate::number::format(item.data, Some(4))),
-        format!("grad {}", crate::number::format(item.grad, Some(4))),
+        format!("data {}", crate::engine::number::format(item.data, Some(4))),
+        format!("grad {}", crate::engine::number::format(item.grad, Some(4))),
     ];
     match item.label.is_empty() {
         true => numbers.to_vec(),

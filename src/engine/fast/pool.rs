@@ -2,9 +2,10 @@
 //!
 //! Every op makes a node, and a training loop makes and drops tens of thousands of them a step.
 //! Handing each one back to the system allocator and asking for it again costs more than all the
-//! arithmetic (8–37 ns a node with glibc, measured in BENCHMARKS.md). So when the last handle to a
-//! node goes away, its allocation (an `Rc<RefCell<Node>>` with no other handle) is kept on this
-//! thread's free list, and the next node made on this thread is written into it in place.
+//! arithmetic (BENCHMARKS.md measures both). So when the last handle to a node goes away, its
+//! allocation (an `Rc<RefCell<Node>>` with no other handle) is kept on this thread's free list, and
+//! the next node made on this thread is written into it in place, field by field (building the
+//! node on the stack and moving it in stalls on store forwarding).
 //!
 //! - Only allocations that nothing else points at are kept: an `Rc` whose strong count is 1 (the
 //!   crate never makes a `Weak`), after its node's inputs were taken out. No handle in use is
@@ -12,13 +13,13 @@
 //! - The list is threaded through the freed nodes themselves: a kept node's first-input field holds
 //!   the next kept node. Keeping or taking a node touches only that node, which was just written
 //!   or is about to be, so the list costs no memory and no cache line of its own.
-//! - It is last in, first out, and `Value::drop` frees a circuit from its highest address down: so
+//! - It is last in, first out, and a circuit is freed from its highest address down (see
+//!   [`free`](super::free)): so
 //!   a circuit built again is written into the previous one's allocations in ascending order, the
 //!   order its nodes are made in, and the walks over it (`backward`'s, the next free) go through
 //!   memory mostly in one direction, which the processor's prefetcher follows. A free that had to
 //!   go up (an input above a consumer, as the allocator may first place them) sorts what it kept
 //!   (`sort_last`), so a scattered layout is put right once, not carried from step to step.
-//!   On micrograd's moons MLP (W4) this took a training step from 8.8 to 3.1 ms.
 //! - The list is bounded: past [`CAPACITY`] nodes (about 10 MiB), freed nodes go back to the
 //!   allocator, so memory stays flat however large the graphs. [`clear`] returns the whole list now;
 //!   the list is returned when its thread ends.
@@ -26,21 +27,21 @@
 //!
 //! This is all safe code: `Rc::get_mut` proves that a kept node has no other handle.
 
-use std::cell::{Cell as StdCell, RefCell};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::value::Node;
+use crate::engine::node::{Node, NodeRc, Rhs};
+use crate::engine::table::Op;
+use crate::engine::value::Value;
 
 /// How many freed nodes a thread keeps for reuse, at most: 131,072, about 10 MiB of 80-byte
 /// allocations (enough for a whole training step of micrograd's moons MLP, 65,412 nodes, twice).
 pub const CAPACITY: usize = 1 << 17;
 
-pub(crate) type Cell = Rc<RefCell<Node>>;
-
 /// The kept nodes, linked through their first-input fields, and how many there are.
 struct FreeList {
-    head: StdCell<Option<Cell>>,
-    len: StdCell<usize>,
+    head: Cell<Option<NodeRc>>,
+    len: Cell<usize>,
 }
 
 impl Drop for FreeList {
@@ -52,7 +53,7 @@ impl Drop for FreeList {
 
 thread_local! {
     static FREE: FreeList = const {
-        FreeList { head: StdCell::new(None), len: StdCell::new(0) }
+        FreeList { head: Cell::new(None), len: Cell::new(0) }
     };
 }
 
@@ -66,15 +67,30 @@ fn take_all(list: &FreeList) {
     }
 }
 
+/// A new node, written into the most recently kept allocation if there is one, else allocated.
+#[inline(always)]
+pub(crate) fn make(data: f64, op: Op, lhs: Option<Value>, rhs: Rhs) -> NodeRc {
+    match take() {
+        Some(mut cell) => {
+            match Rc::get_mut(&mut cell) {
+                Some(node) => node.get_mut().reuse(data, op, lhs, rhs),
+                None => unreachable!("a node on the free list has no other handle"),
+            }
+            cell
+        }
+        None => Rc::new(RefCell::new(Node::new(data, op, lhs, rhs))),
+    }
+}
+
 /// The most recently kept node's allocation, if there is one: its node is detached (a leaf with no
 /// label) and unlinked, and nothing else points at it. The caller writes the new node into it.
 #[inline(always)]
-pub(crate) fn take() -> Option<Cell> {
+fn take() -> Option<NodeRc> {
     FREE.try_with(take_from).ok().flatten()
 }
 
 #[inline(always)]
-fn take_from(list: &FreeList) -> Option<Cell> {
+fn take_from(list: &FreeList) -> Option<NodeRc> {
     let mut cell = list.head.take()?;
     let next = match Rc::get_mut(&mut cell) {
         Some(node) => node.get_mut().unlink(),
@@ -88,7 +104,7 @@ fn take_from(list: &FreeList) -> Option<Cell> {
 /// Keeps a detached node's allocation for reuse, or frees it if the list is full. Returns whether
 /// it was kept.
 #[inline]
-pub(crate) fn recycle(cell: Cell) -> bool {
+pub(crate) fn recycle(cell: NodeRc) -> bool {
     // Not kept (the list is full, or gone during thread teardown): `push` hands the allocation
     // back, or the closure that owns it is dropped, and it goes back to the allocator.
     FREE.try_with(|list| push(list, cell).is_ok())
@@ -97,7 +113,7 @@ pub(crate) fn recycle(cell: Cell) -> bool {
 
 /// Moves `cell` onto the list if there is room; otherwise hands it back.
 #[inline(always)]
-fn push(list: &FreeList, mut cell: Cell) -> Result<(), Cell> {
+fn push(list: &FreeList, mut cell: NodeRc) -> Result<(), NodeRc> {
     let len = list.len.get();
     if len >= CAPACITY {
         return Err(cell);

@@ -287,7 +287,7 @@ pub fn neg_dx(_x: f64, _out: f64) -> f64 {
 /// ```
 #[inline]
 pub fn exp(x: f64) -> f64 {
-    crate::math::exp(x)
+    crate::engine::math::exp(x)
 }
 /// ∂eˣ/∂x = eˣ, the output itself.
 /// ```
@@ -306,7 +306,7 @@ pub fn exp_dx(_x: f64, out: f64) -> f64 {
 /// ```
 #[inline]
 pub fn ln(x: f64) -> f64 {
-    crate::math::ln(x)
+    crate::engine::math::ln(x)
 }
 /// ∂ln(x)/∂x = 1/x.
 /// ```
@@ -323,7 +323,7 @@ pub fn ln_dx(x: f64, _out: f64) -> f64 {
 /// ```
 #[inline]
 pub fn tanh(x: f64) -> f64 {
-    crate::math::tanh(x)
+    crate::engine::math::tanh(x)
 }
 /// ∂tanh(x)/∂x = 1 − tanh²(x), from the output t, with t² computed by `pow` as micrograd's
 /// `out.data**2` is (see [`libm_pow`]'s note: `t * t` differs from it in the last bit now and then).
@@ -341,7 +341,7 @@ pub fn tanh_dx(_x: f64, t: f64) -> f64 {
 /// ```
 #[inline]
 pub fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + crate::math::exp(-x))
+    1.0 / (1.0 + crate::engine::math::exp(-x))
 }
 /// ∂σ(x)/∂x = σ(x)·(1 − σ(x)), from the output s.
 /// ```
@@ -429,7 +429,7 @@ pub fn pow_value_db(a: f64, b: f64) -> f64 {
     if a == 0.0 && b > 0.0 {
         0.0
     } else {
-        libm_pow(a, b) * crate::math::ln(a)
+        libm_pow(a, b) * crate::engine::math::ln(a)
     }
 }
 
@@ -496,7 +496,7 @@ pub fn square_dx(x: f64, _out: f64) -> f64 {
 /// (`black_box` hides the exponent from the optimiser; it costs nothing else).
 #[inline]
 pub fn libm_pow(x: f64, y: f64) -> f64 {
-    crate::math::pow(x, y)
+    crate::engine::math::pow(x, y)
 }
 
 #[cfg(test)]

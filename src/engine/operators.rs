@@ -1,5 +1,6 @@
-//! `+ - * /` for every mix of `Value`, `&Value` and `f64`, unary `-`, and `Sum`: all written by the
-//! one macro below, each a one-line call into an op of [`ops`](crate::ops).
+//! `+ - * /` for every mix of `Value`, `&Value` and `f64`, unary `-`, `+=` and friends, `Sum` and
+//! `Product`: the twelve impls of each operator written by the one macro below, each a one-line
+//! call that makes a node of an op of the table.
 //!
 //! A scalar operand stays a number in the node (`x * 0.5` is one node, not a node and a constant
 //! leaf), which halves the memory of the usual `v * 0.9999 + 0.0001` training chains.
@@ -8,6 +9,7 @@ use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use crate::Value;
+use crate::engine::table::Op;
 
 /// `binary_operator!(Trait, method, value ⊕ value, value ⊕ c, c ⊕ value)` writes the twelve impls
 /// of `Trait` over `Value`, `&Value` and a number (`f64`, or `i32` so that `&x * 2` works). Each op
@@ -54,30 +56,30 @@ macro_rules! binary_operator {
 binary_operator!(
     Add,
     add,
-    |a, b| a.add_value(b),
-    |a, c| a.add_scalar(c),
-    |c, a| a.add_scalar(c)
+    |a, b| Value::binary(Op::Add, a, b),
+    |a, c| Value::with_scalar(Op::AddScalar, a, c),
+    |c, a| Value::with_scalar(Op::AddScalar, a, c)
 );
 binary_operator!(
     Sub,
     sub,
-    |a, b| a.sub_value(b),
-    |a, c| a.add_scalar(-c),
-    |c, a| a.scalar_sub(c)
+    |a, b| Value::binary(Op::Sub, a, b),
+    |a, c| Value::with_scalar(Op::AddScalar, a, -c),
+    |c, a| Value::with_scalar(Op::ScalarSub, a, c)
 );
 binary_operator!(
     Mul,
     mul,
-    |a, b| a.mul_value(b),
-    |a, c| a.mul_scalar(c),
-    |c, a| a.mul_scalar(c)
+    |a, b| Value::binary(Op::Mul, a, b),
+    |a, c| Value::with_scalar(Op::MulScalar, a, c),
+    |c, a| Value::with_scalar(Op::MulScalar, a, c)
 );
 binary_operator!(
     Div,
     div,
-    |a, b| a.div_value(b),
-    |a, c| a.div_scalar(c),
-    |c, a| a.scalar_div(c)
+    |a, b| Value::binary(Op::Div, a, b),
+    |a, c| Value::with_scalar(Op::DivScalar, a, c),
+    |c, a| Value::with_scalar(Op::ScalarDiv, a, c)
 );
 
 /// `assign_operator!(Trait, method, Op, op)` writes `x op= rhs` as `x = &x op rhs` for every
@@ -105,14 +107,14 @@ assign_operator!(DivAssign, div_assign, Div, div);
 impl Neg for Value {
     type Output = Value;
     fn neg(self) -> Value {
-        self.neg_value()
+        Value::unary(Op::Neg, &self)
     }
 }
 
 impl Neg for &Value {
     type Output = Value;
     fn neg(self) -> Value {
-        self.neg_value()
+        Value::unary(Op::Neg, self)
     }
 }
 
@@ -129,7 +131,7 @@ impl Sum<Value> for Value {
     /// ```
     fn sum<I: Iterator<Item = Value>>(mut iter: I) -> Value {
         match iter.next() {
-            Some(first) => iter.fold(first, |total, x| total.add_value(&x)),
+            Some(first) => iter.fold(first, |total, x| Value::binary(Op::Add, &total, &x)),
             None => Value::new(0.0),
         }
     }
@@ -162,7 +164,7 @@ impl Product<Value> for Value {
     /// ```
     fn product<I: Iterator<Item = Value>>(mut iter: I) -> Value {
         match iter.next() {
-            Some(first) => iter.fold(first, |total, x| total.mul_value(&x)),
+            Some(first) => iter.fold(first, |total, x| Value::binary(Op::Mul, &total, &x)),
             None => Value::new(1.0),
         }
     }

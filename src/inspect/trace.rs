@@ -7,7 +7,7 @@ use std::fmt;
 use itertools::Itertools;
 
 use crate::Value;
-use crate::backward::{Numbered, topological_order};
+use crate::engine::backward::Numbered;
 
 /// One node of a [`Trace`].
 #[derive(Clone, Debug, PartialEq)]
@@ -78,7 +78,7 @@ impl Value {
     /// assert_eq!((rows[1].op.as_str(), rows[1].inputs.as_slice()), ("^2", &[0][..]));
     /// ```
     pub fn trace(&self) -> Trace {
-        let numbered = Numbered::new(topological_order(self));
+        let numbered = Numbered::below(self);
         let rows = numbered
             .order
             .iter()
@@ -111,8 +111,8 @@ impl fmt::Display for Trace {
                     r.label.clone().unwrap_or_default(),
                     r.op.clone(),
                     r.inputs.iter().join(" "),
-                    crate::number::format(r.data, f.precision()),
-                    crate::number::format(r.grad, f.precision()),
+                    crate::engine::number::format(r.data, f.precision()),
+                    crate::engine::number::format(r.grad, f.precision()),
                 ]
             })
             .collect();

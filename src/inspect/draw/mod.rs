@@ -24,8 +24,8 @@ use std::error::Error;
 use std::fmt::{self, Write};
 
 use crate::Value;
-use crate::backward::{Numbered, topological_order};
-use crate::number;
+use crate::engine::backward::{Numbered, topological_order};
+use crate::engine::number;
 
 mod layout;
 #[cfg(feature = "svg")]

@@ -43,9 +43,9 @@
 use std::fmt;
 
 use crate::Value;
-use crate::backward::{Numbered, topological_order};
-use crate::number;
-use crate::ops::{Inputs, Op};
+use crate::engine::backward::Numbered;
+use crate::engine::number;
+use crate::engine::table::{Arity, Op};
 
 /// One node of a [`Walkthrough`]: what it is and its values at the end of the walk.
 #[derive(Clone, Debug, PartialEq)]
@@ -128,7 +128,7 @@ impl Value {
     /// [`layout`](Value::layout). It reads the leaves' data as they are now and changes nothing
     /// in the circuit (grads included). No recursion: any depth works.
     pub fn walkthrough(&self) -> Walkthrough {
-        let numbered = Numbered::new(topological_order(self));
+        let numbered = Numbered::below(self);
         let mut ops = Vec::with_capacity(numbered.order.len());
         let mut nodes = Vec::with_capacity(numbered.order.len());
         for (i, value) in numbered.order.iter().enumerate() {
@@ -240,11 +240,11 @@ impl Walkthrough {
                 .and_then(|&p| data[p])
                 .unwrap_or(f64::NAN)
         };
-        match op.inputs() {
-            Inputs::None => self.nodes[i].data,
-            Inputs::One => op.eval(input(0), f64::NAN),
-            Inputs::OneAndScalar => op.eval(input(0), c),
-            Inputs::Two => op.eval(input(0), input(1)),
+        match op.arity() {
+            Arity::Zero => self.nodes[i].data,
+            Arity::One => op.eval(input(0), f64::NAN),
+            Arity::OneAndScalar => op.eval(input(0), c),
+            Arity::Two => op.eval(input(0), input(1)),
         }
     }
 
@@ -254,14 +254,11 @@ impl Walkthrough {
         let value = |p: usize| data[p].unwrap_or(f64::NAN);
         let inputs = &self.nodes[i].inputs;
         let out = data[i].unwrap_or(f64::NAN);
-        match op.inputs() {
-            Inputs::None => Vec::new(),
-            Inputs::One => vec![op.local_grads(value(inputs[0]), f64::NAN, out).0],
-            Inputs::OneAndScalar => vec![op.local_grads(value(inputs[0]), c, out).0],
-            Inputs::Two => {
-                let (da, db) = op.local_grads(value(inputs[0]), value(inputs[1]), out);
-                vec![da, db]
-            }
+        match op.arity() {
+            Arity::Zero => Vec::new(),
+            Arity::One => vec![op.local(value(inputs[0]), f64::NAN, out)[0]],
+            Arity::OneAndScalar => vec![op.local(value(inputs[0]), c, out)[0]],
+            Arity::Two => op.local(value(inputs[0]), value(inputs[1]), out).to_vec(),
         }
     }
 }
