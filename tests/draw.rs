@@ -182,17 +182,10 @@ proptest::proptest! {
     #[test]
     fn no_edge_crosses_a_box_in_random_circuits(
         leaves in proptest::collection::vec(-2.0f64..2.0, 1..5),
-        program in proptest::collection::vec(common::step(6), 1..40),
+        program in proptest::collection::vec(common::step(), 1..40),
     ) {
         let leaves: Vec<Value> = leaves.into_iter().map(Value::new).collect();
-        let nodes = common::run(&leaves, &program, |step, a, b| match step.op {
-            0 => a + b,
-            1 => a * b,
-            2 => a.tanh(),
-            3 => a * step.c,
-            4 => (a + b).relu(),
-            _ => a.max(b),
-        });
+        let nodes = common::run(&leaves, &program, common::apply);
         let out = nodes.iter().skip(nodes.len().saturating_sub(3)).sum::<Value>();
         assert_no_edge_crosses_a_box(&out);
     }

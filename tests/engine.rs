@@ -103,7 +103,7 @@ fn every_op_matches_its_derivative_from_the_math() {
     // (expression, x0, d/dx from the math)
     let x0 = 0.5_f64;
     type Case = (&'static str, fn(&Value) -> Value, f64);
-    let cases: [Case; 14] = [
+    let cases: [Case; 21] = [
         ("x + x", (|x| x + x), 2.0),
         ("x - 3x", (|x| x - x * 3.0), -2.0),
         ("x * x", (|x| x * x), 2.0 * x0),
@@ -125,6 +125,19 @@ fn every_op_matches_its_derivative_from_the_math() {
             s * (1.0 - s)
         }),
         ("relu x", (|x| x.relu()), 1.0),
+        ("sqrt x", (|x| x.sqrt()), 0.5 / x0.sqrt()),
+        ("abs(x - 1)", (|x| (x - 1.0).abs()), -1.0), // x0 < 1: the slope of 1 - x
+        ("square x", (|x| x.square()), 2.0 * x0),
+        // A tie at x0 = 0.5: each side gets ½, so ½·d(x)/dx + ½·d(1 - x)/dx = ½ - ½
+        ("max(x, 1 - x)", (|x| x.max(&(1.0 - x))), 0.0),
+        ("min(x, x²)", (|x| x.min(&(x * x))), 2.0 * x0), // x0² < x0
+        // d/dx x^x = x^x (ln x + 1), through both the base and the exponent
+        ("x^x", (|x| x.pow(x)), x0.powf(x0) * (x0.ln() + 1.0)),
+        (
+            "2^x",
+            (|x| Value::new(2.0).pow(x)),
+            2f64.powf(x0) * 2f64.ln(),
+        ),
     ];
     for (name, f, want) in cases {
         let x = Value::new(x0);

@@ -1,7 +1,7 @@
 //! Neurons, layers and MLPs; the moons data; micrograd's demo loss and a short training run.
 
 use circuitgrad::data::{self, Points};
-use circuitgrad::nn::{Layer, Mlp, Neuron, SizeMismatch, accuracy, margin_loss};
+use circuitgrad::nn::{Activation, Layer, Mlp, Neuron, SizeMismatch, accuracy, margin_loss};
 use circuitgrad::{Rng, Value};
 
 #[test]
@@ -35,11 +35,11 @@ fn initialisation_is_deterministic_uniform_weights_and_zero_biases() {
 
 #[test]
 fn a_neuron_computes_its_weighted_sum_and_relu() {
-    let n = Neuron::with_weights(&[2.0, -1.0], 0.5, true);
+    let n = Neuron::with_weights(&[2.0, -1.0], 0.5, Activation::Relu);
     assert_eq!(n.call(&[1.0, 1.0]).unwrap().data(), 1.5); // relu(2 - 1 + 0.5)
     assert_eq!(n.call(&[-1.0, 1.0]).unwrap().data(), 0.0); // relu(-2 - 1 + 0.5)
     let x = [Value::new(1.0), Value::new(3.0)];
-    let out = Neuron::with_weights(&[2.0, -1.0], 0.5, false)
+    let out = Neuron::with_weights(&[2.0, -1.0], 0.5, Activation::Linear)
         .call(&x)
         .unwrap();
     out.backward();
@@ -167,7 +167,7 @@ fn the_moons_data_has_fifty_points_a_side() {
 #[test]
 fn layers_draw_weights_in_order_from_the_rng() {
     let mut rng = Rng::new(9);
-    let layer = Layer::new(2, 2, true, &mut Rng::new(9));
+    let layer = Layer::new(2, 2, Activation::Relu, &mut Rng::new(9));
     let expected: Vec<f64> = (0..4).map(|_| rng.uniform(-1.0, 1.0)).collect();
     let weights: Vec<f64> = layer
         .neurons()

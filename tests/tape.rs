@@ -4,7 +4,7 @@
 mod common;
 
 use circuitgrad::Value;
-use common::{OPS, apply, bits, in_2mib_thread, run, step};
+use common::{apply, bits, in_2mib_thread, run, step};
 use proptest::prelude::*;
 
 proptest! {
@@ -14,7 +14,7 @@ proptest! {
     fn replay_is_bit_identical_to_the_dynamic_engine(
         first in prop::collection::vec(-2.0f64..2.0, 1..4),
         second in prop::collection::vec(-2.0f64..2.0, 4),
-        program in prop::collection::vec(step(OPS), 1..24),
+        program in prop::collection::vec(step(), 1..24),
     ) {
         let leaves: Vec<Value> = first.iter().map(|&x| Value::new(x)).collect();
         let nodes = run(&leaves, &program, apply);

@@ -353,7 +353,7 @@ fn neuron_forms() -> [f64; 3] {
     const ROUNDS: usize = 50_000;
     let weights: Vec<f64> = (0..16).map(|i| (i as f64 - 7.5) / 8.0).collect();
     let xs: Vec<f64> = (0..16).map(|i| (i as f64) / 16.0).collect();
-    let neuron = Neuron::with_weights(&weights, 0.1, true);
+    let neuron = Neuron::with_weights(&weights, 0.1, circuitgrad::nn::Activation::Relu);
     let start = Instant::now();
     for _ in 0..ROUNDS {
         let leaves: Vec<Value> = xs.iter().map(|&x| Value::new(black_box(x))).collect();

@@ -241,13 +241,21 @@ pub fn scalar_div_dx(x: f64, c: f64) -> f64 {
     -c / (x * x)
 }
 
-/// `x^n` (`f64::powf`): `0^-1` is inf, a negative base with a fractional `n` is NaN.
+/// `x^n`, by a call to the math library's `pow` (the platform's, or with the feature
+/// `portable-math` the `libm` crate's): `0^-1` is inf, a negative base with a fractional `n` is
+/// NaN.
+///
+/// Always a call: the compiler would rewrite `powf` with a constant exponent (`x.powf(2.0)` into
+/// `x * x`, `x.powf(0.5)` into a square root). Those rewrites round correctly, while `pow` is
+/// allowed half an ulp more, so the two differ in the last bit now and then, and those bits add up
+/// over a training run. Python's `**` calls `pow`, so every `**` of micrograd's is a real call to
+/// `pow` here ([`tanh_dx`] too), and micrograd's numbers come out digit for digit.
 /// ```
 /// assert_eq!(circuitgrad::local::pow(3.0, 2.0), 9.0);
 /// ```
 #[inline]
 pub fn pow(x: f64, n: f64) -> f64 {
-    libm_pow(x, n)
+    crate::engine::math::pow(x, n)
 }
 /// ∂xⁿ/∂x = n·xⁿ⁻¹ (and exactly 0 for n = 0, also at x = 0).
 /// ```
@@ -257,11 +265,7 @@ pub fn pow(x: f64, n: f64) -> f64 {
 /// ```
 #[inline]
 pub fn pow_dx(x: f64, n: f64) -> f64 {
-    if n == 0.0 {
-        0.0
-    } else {
-        n * libm_pow(x, n - 1.0)
-    }
+    if n == 0.0 { 0.0 } else { n * pow(x, n - 1.0) }
 }
 
 /// `-x`.
@@ -326,13 +330,13 @@ pub fn tanh(x: f64) -> f64 {
     crate::engine::math::tanh(x)
 }
 /// ∂tanh(x)/∂x = 1 − tanh²(x), from the output t, with t² computed by `pow` as micrograd's
-/// `out.data**2` is (see [`libm_pow`]'s note: `t * t` differs from it in the last bit now and then).
+/// `out.data**2` is (see [`pow`]: `t * t` differs from it in the last bit now and then).
 /// ```
 /// assert_eq!(circuitgrad::local::tanh_dx(0.0, 0.0), 1.0);
 /// ```
 #[inline]
 pub fn tanh_dx(_x: f64, t: f64) -> f64 {
-    1.0 - libm_pow(t, 2.0)
+    1.0 - pow(t, 2.0)
 }
 
 /// The logistic sigmoid `1 / (1 + e⁻ˣ)`, written as the guide writes it.
@@ -400,13 +404,13 @@ pub fn min_db(a: f64, b: f64) -> f64 {
     min_da(b, a)
 }
 
-/// `a^b` with both a node: [`libm_pow`], as for a number exponent.
+/// `a^b` with both a node: [`pow`], as for a number exponent.
 /// ```
 /// assert_eq!(circuitgrad::local::pow_value(2.0, 3.0), 8.0);
 /// ```
 #[inline]
 pub fn pow_value(a: f64, b: f64) -> f64 {
-    libm_pow(a, b)
+    pow(a, b)
 }
 /// ∂aᵇ/∂a = b·aᵇ⁻¹ (0 for b = 0), as [`pow_dx`].
 /// ```
@@ -429,7 +433,7 @@ pub fn pow_value_db(a: f64, b: f64) -> f64 {
     if a == 0.0 && b > 0.0 {
         0.0
     } else {
-        libm_pow(a, b) * crate::engine::math::ln(a)
+        pow(a, b) * crate::engine::math::ln(a)
     }
 }
 
@@ -483,20 +487,6 @@ pub fn square(x: f64) -> f64 {
 #[inline]
 pub fn square_dx(x: f64, _out: f64) -> f64 {
     2.0 * x
-}
-
-/// `x^y` computed by `pow`, always (what [`pow`] and [`tanh_dx`] use): the platform's, or with the
-/// feature `portable-math` the `libm` crate's.
-///
-/// The compiler rewrites `powf` with a constant exponent (`x.powf(2.0)` into `x * x`,
-/// `x.powf(-1.0)` into `1.0 / x`, `x.powf(0.5)` into a square root). Those rewrites round
-/// correctly, while `pow` is allowed half an ulp more, so the two differ in the last bit now and
-/// then, and those bits add up over a training run. Python's `**` calls `pow`, so to print
-/// micrograd's numbers digit for digit every `**` of micrograd's is a real call to `pow` here
-/// (`black_box` hides the exponent from the optimiser; it costs nothing else).
-#[inline]
-pub fn libm_pow(x: f64, y: f64) -> f64 {
-    crate::engine::math::pow(x, y)
 }
 
 #[cfg(test)]

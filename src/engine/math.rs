@@ -25,7 +25,7 @@ mod imp {
         x.tanh()
     }
     /// `black_box` hides the exponent from the optimiser, which would otherwise rewrite a
-    /// constant one (see [`crate::local::libm_pow`]).
+    /// constant one (see [`crate::local::pow`]).
     #[inline]
     pub fn pow(x: f64, y: f64) -> f64 {
         x.powf(std::hint::black_box(y))

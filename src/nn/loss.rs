@@ -1,7 +1,8 @@
 //! Losses: micrograd's margin loss for two classes, cross-entropy over logits for any number, the
 //! mean of a loss over a data set, and accuracies.
 
-use super::{Mlp, NnError, SizeMismatch, check};
+use super::error::check;
+use super::{Mlp, NnError, SizeMismatch};
 use crate::Value;
 use crate::data::{Dataset, Points};
 
@@ -199,7 +200,7 @@ pub fn margin_loss(
     points: &Points,
     alpha: f64,
 ) -> Result<(Value, Vec<Value>), SizeMismatch> {
-    let outputs = mlp.layers.last().map_or(0, |l| l.neurons.len());
+    let outputs = mlp.outputs();
     check("outputs", 1, outputs)?;
     let scores = points
         .xy

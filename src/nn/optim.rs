@@ -24,7 +24,8 @@
 use std::error::Error;
 use std::fmt;
 
-use super::{NnError, check};
+use super::NnError;
+use super::error::check;
 use crate::Value;
 
 /// What every optimiser does: step the parameters along their gradients, and clear the gradients.

@@ -1,6 +1,8 @@
 //! Shared test helpers.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+use circuitgrad::{Arity, Op, Value};
+
 /// `insta::assert_snapshot!(name, value)`, with the snapshot stored in the top-level `snapshots/`.
 #[macro_export]
 macro_rules! assert_named_snapshot {
@@ -23,24 +25,33 @@ pub fn in_2mib_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         .expect("the 2 MiB thread finished without panicking")
 }
 
-/// One step of a random program: op number `op` applied to earlier nodes `a` and `b` (taken modulo
-/// the number of nodes so far, so any node can be reused any number of times) and a constant `c`.
+/// One step of a random program: op number `op` of the table (`Op::ALL`) applied to earlier nodes
+/// `a` and `b` (taken modulo the number of nodes so far, so any node can be reused any number of
+/// times, and `a` and `b` are often the same node) and a constant `c` for ops that take one.
 #[derive(Clone, Debug)]
 pub struct Step {
-    pub op: u8,
+    pub op: usize,
     pub a: usize,
     pub b: usize,
     pub c: f64,
 }
 
-/// Random steps over `ops` op numbers, with constants away from 0 (|c| in 0.5..2).
-pub fn step(ops: u8) -> impl proptest::strategy::Strategy<Value = Step> {
+impl Step {
+    /// The op of the table this step applies.
+    pub fn op(&self) -> Op {
+        Op::ALL[self.op % Op::ALL.len()]
+    }
+}
+
+/// Random steps over every op of the table. Constants are away from 0 (|c| in 0.5..2) or small
+/// whole numbers (integer powers, and `x / 0`).
+pub fn step() -> impl proptest::strategy::Strategy<Value = Step> {
     use proptest::prelude::*;
     (
-        0..ops,
+        0..Op::ALL.len(),
         any::<usize>(),
         any::<usize>(),
-        prop_oneof![-2.0..-0.5, 0.5..2.0],
+        prop_oneof![-2.0..-0.5, 0.5..2.0, (-3i32..=3).prop_map(f64::from)],
     )
         .prop_map(|(op, a, b, c)| Step { op, a, b, c })
 }
@@ -72,37 +83,21 @@ pub fn bits(xs: impl IntoIterator<Item = f64>) -> Vec<u64> {
         .collect()
 }
 
-/// A random program's step using every op `Value` has, with no guard against domains: ln of negatives, division by zero and ties
-/// of `max` all happen, and both engines must agree on them bit for bit, NaN included.
-pub fn apply(step: &Step, a: &circuitgrad::Value, b: &circuitgrad::Value) -> circuitgrad::Value {
-    let c = step.c;
-    match step.op {
-        0 => a + b,
-        1 => a - b,
-        2 => a * b,
-        3 => a / b,
-        4 => a.max(b),
-        5 => a + c,
-        6 => a - c,
-        7 => c - a,
-        8 => a * c,
-        9 => a / c,
-        10 => c / a,
-        11 => a.pow(c.round()),
-        12 => a.pow(c),
-        13 => -a,
-        14 => a.exp(),
-        15 => a.ln(),
-        16 => a.tanh(),
-        17 => a.sigmoid(),
-        18 => a.relu(),
-        19 => a.min(b),
-        20 => a.pow(b),
-        21 => a.sqrt(),
-        22 => a.abs(),
-        23 => a.square(),
-        _ => a.max(a),
-    }
+/// A random program's step as a node: its op of the table on its inputs, with no guard against
+/// domains: ln of negatives, division by zero and ties of `max` all happen, and every engine must
+/// agree on them bit for bit, NaN included.
+pub fn apply(step: &Step, a: &Value, b: &Value) -> Value {
+    step.op()
+        .apply(a, b, step.c)
+        .expect("every op of the table applies")
 }
 
-pub const OPS: u8 = 25;
+/// The same step on plain numbers, with the table's forward rule.
+pub fn eval(step: &Step, a: &f64, b: &f64) -> f64 {
+    let op = step.op();
+    match op.arity() {
+        Arity::Two => op.eval(*a, *b),
+        Arity::OneAndScalar => op.eval(*a, step.c),
+        _ => op.eval(*a, f64::NAN),
+    }
+}
