@@ -121,7 +121,7 @@ impl Value {
         }
         value.extend(scalars);
         // Padded to a power of two, so the sweeps index with `& mask` and the compiler drops every
-        // bounds check (7 % of benchmark W5's replay, in safe code).
+        // bounds check, in safe code.
         value.resize(value.len().next_power_of_two(), 0.0);
         Tape {
             op,

@@ -1,5 +1,6 @@
-//! The examples as a person runs them: `--help`, a wrong argument, and the runs that used to go
-//! wrong. `cargo test` builds the examples first; the binaries sit in `target/<profile>/examples/`.
+//! The examples as a person runs them: `--help`, a wrong argument, and the inputs that must not
+//! break them (a diverging run, odd arguments). `cargo test` builds the examples first; the
+//! binaries sit in `target/<profile>/examples/`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -97,8 +98,8 @@ fn every_example_answers_help_and_refuses_what_it_does_not_know() {
     ignore = "runs example binaries in child processes, which Miri cannot start"
 )]
 fn moons_past_100_steps_finishes_and_zero_steps_is_refused() {
-    // Before: the schedule 1 - 0.9·k/100 turned negative at step 112, the loss went to inf and
-    // the plot hung on an infinite axis.
+    // The learning rate 1 - 0.9·k/steps is spread over the steps asked for: with a fixed 100 it
+    // would turn negative past step 111 and send the loss to inf.
     let dir = std::env::temp_dir().join("circuitgrad-moons-150");
     let dir = dir.to_str().unwrap();
     let (stdout, stderr, code) = run(
