@@ -1,0 +1,76 @@
+// The circuit view: the REPL's language, the last binding drawn, a slider per leaf.
+
+import { call } from './engine.js';
+import { GraphView } from './graph.js';
+import { $ } from './util.js';
+
+const EXAMPLES = {
+  'f = (x + y) z': 'x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z',
+  'a neuron, σ(ax + by + c)': 'a = 1\nb = 2\nc = -3\nx = -1\ny = 3\nf = sigmoid(a*x + b*y + c)',
+  'a tanh neuron': 'x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 6.8813735870195432\nn = x1*w1 + x2*w2 + b\no = tanh(n)',
+  'x² with x used twice': 'x = 3\ns = x * x',
+  'max gate': 'x = 2\ny = -1\nm = max(x, y) * 3',
+};
+let circuitGraph = null;
+
+function runScript() {
+  const answer = call({ cmd: 'script', text: $('expression').value });
+  const errors = answer.error ? [answer.error] : answer.errors.map((e) => e.message);
+  if (answer.graph_error) errors.push(answer.graph_error);
+  $('error').textContent = errors.join('\n');
+  $('replies').textContent = (answer.lines || []).map((l) => `line ${l.line}: ${l.text}`).join('\n');
+  const leaves = $('leaves');
+  leaves.innerHTML = '';
+  if (answer.error) return;
+  // A script with nothing to draw (no binding, or too big a circuit) leaves no old picture behind.
+  if (answer.graph) {
+    circuitGraph.setGraph(answer.graph);
+    circuitGraph.setNotice('');
+  } else {
+    circuitGraph.clear(answer.graph_error || 'Nothing to draw yet: bind a value (f = x * y) and it is drawn.');
+  }
+  for (const [name, value] of answer.leaves) {
+    const row = document.createElement('div');
+    row.className = 'leaf-row';
+    const span = Math.max(1, Math.abs(value)) * 3;
+    row.innerHTML = `<label for="leaf-${name}">${name}</label>
+      <input type="range" id="leaf-${name}" min="${value - span}" max="${value + span}" step="any" value="${value}">
+      <input type="number" step="any" value="${value}" aria-label="${name}">`;
+    const [range, box] = row.querySelectorAll('input');
+    const move = (v) => {
+      const r = call({ cmd: 'set_leaf', name, value: v });
+      if (r.error) { $('error').textContent = r.error; return; }
+      $('error').textContent = errors.join('\n');
+      circuitGraph.setNumbers(r.numbers);
+    };
+    range.addEventListener('input', () => { box.value = range.value; move(Number(range.value)); });
+    box.addEventListener('change', () => {
+      const v = Number(box.value);
+      if (box.value.trim() === '' || Number.isNaN(v)) { $('error').textContent = `${name} must be a number`; return; }
+      range.value = v;
+      move(v);
+    });
+    leaves.appendChild(row);
+  }
+}
+
+// Wires the view's controls and runs the first example.
+export function initCircuit() {
+  circuitGraph = new GraphView($('circuit-graph'), 'circuit');
+  for (const [title, text] of Object.entries(EXAMPLES)) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = title;
+    b.addEventListener('click', () => { $('expression').value = text; runScript(); });
+    $('examples').appendChild(b);
+  }
+  $('run').addEventListener('click', runScript);
+  $('expression').addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.ctrlKey) runScript(); });
+  $('expression').value = EXAMPLES['f = (x + y) z'];
+  runScript();
+}
+
+// Fits the picture to its box (the box has no size while its tab is hidden).
+export function fitCircuit() {
+  circuitGraph.fit();
+}
