@@ -491,94 +491,9 @@ pub fn square_dx(x: f64, _out: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    //! Each local derivative against a central difference of its own forward rule.
+    //! The edges of the rules. (Every rule against central differences of its forward rule is in
+    //! `tests/properties.rs`, for every op of the table.)
     use super::*;
-    use approx::{assert_relative_eq, relative_eq};
-
-    const H: f64 = 1e-6;
-
-    type F1 = fn(f64) -> f64;
-    type F2 = fn(f64, f64) -> f64;
-
-    fn central(f: impl Fn(f64) -> f64, x: f64) -> f64 {
-        (f(x + H) - f(x - H)) / (2.0 * H)
-    }
-
-    #[test]
-    fn binary_derivatives_match_central_differences() {
-        type Rule = (
-            fn(f64, f64) -> f64,
-            fn(f64, f64) -> f64,
-            fn(f64, f64) -> f64,
-        );
-        let rules: [(&str, Rule); 7] = [
-            ("add", (add, add_da, add_db)),
-            ("sub", (sub, sub_da, sub_db)),
-            ("mul", (mul, mul_da, mul_db)),
-            ("div", (div, div_da, div_db)),
-            ("max", (max, max_da, max_db)),
-            ("min", (min, min_da, min_db)),
-            ("pow_value", (pow_value, pow_value_da, pow_value_db)),
-        ];
-        for (name, (f, da, db)) in rules {
-            for (a, b) in [(1.3, -0.7), (2.0, 3.0), (0.4, 2.5)] {
-                let want_a = central(|a| f(a, b), a);
-                let want_b = central(|b| f(a, b), b);
-                let close = |got: f64, want: f64| {
-                    relative_eq!(got, want, max_relative = 1e-6, epsilon = 1e-9)
-                };
-                assert!(
-                    close(da(a, b), want_a),
-                    "{name}_da({a}, {b}) = {} vs {want_a}",
-                    da(a, b)
-                );
-                assert!(
-                    close(db(a, b), want_b),
-                    "{name}_db({a}, {b}) = {} vs {want_b}",
-                    db(a, b)
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn scalar_operand_derivatives_match_central_differences() {
-        let rules: [(F2, F2); 6] = [
-            (add_scalar, add_scalar_dx),
-            (mul_scalar, mul_scalar_dx),
-            (scalar_sub, scalar_sub_dx),
-            (div_scalar, div_scalar_dx),
-            (scalar_div, scalar_div_dx),
-            (pow, pow_dx),
-        ];
-        for (f, dx) in rules {
-            for (x, c) in [(1.3, -0.7), (0.5, 3.0), (2.0, 2.5)] {
-                assert_relative_eq!(dx(x, c), central(|x| f(x, c), x), max_relative = 1e-6);
-            }
-        }
-    }
-
-    #[test]
-    fn unary_derivatives_match_central_differences() {
-        let rules: [(F1, F2); 9] = [
-            (neg, neg_dx),
-            (exp, exp_dx),
-            (ln, ln_dx),
-            (tanh, tanh_dx),
-            (sigmoid, sigmoid_dx),
-            (relu, relu_dx),
-            (sqrt, sqrt_dx),
-            (abs, abs_dx),
-            (square, square_dx),
-        ];
-        for (f, dx) in rules {
-            for x in [0.3, 1.7, 2.5] {
-                assert_relative_eq!(dx(x, f(x)), central(f, x), max_relative = 1e-6);
-            }
-        }
-        // Where relu's derivative is 0 (x < 0), compare absolutely.
-        assert_eq!(relu_dx(-0.5, relu(-0.5)), central(relu, -0.5));
-    }
 
     #[test]
     fn kinks_take_the_documented_side() {
