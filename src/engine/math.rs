@@ -6,7 +6,7 @@
 //! Rust that gives the same bits on every target: what WebAssembly has (the playground turns it on),
 //! and a way to reproduce the playground's numbers natively to the last bit. The two agree to
 //! about one unit in the last place; which one rounds which way differs per input (and glibc
-//! itself rounds differently on CPUs with and without FMA: see BENCHMARKS.md).
+//! itself rounds differently on CPUs with and without FMA: see playground/README.md).
 //!
 //! `+ - * /` and `sqrt` need no such care: IEEE-754 rounds them exactly, on every target.
 
