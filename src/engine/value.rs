@@ -42,7 +42,7 @@ pub struct Value(pub(crate) ManuallyDrop<NodeRc>);
 impl Drop for Value {
     /// Gives up this handle. If it was the node's last, the node is freed, and so are the inputs
     /// it owned alone, and theirs, with a loop instead of recursion (see
-    /// [`fast::free`](crate::engine::fast::free)).
+    /// `src/engine/fast/free.rs`).
     #[inline]
     fn drop(&mut self) {
         // SAFETY: `drop` runs once, and nothing reads `self.0` after it: the handle is taken here

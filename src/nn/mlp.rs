@@ -9,7 +9,7 @@ use crate::data::Uniform;
 use crate::{Rng, Value};
 
 /// A multi-layer perceptron: a stack of [`Layer`]s. `clone()` copies the parameters (see
-/// [`Neuron`]); to share them, share the `Mlp` itself (`&Mlp`, `Rc<Mlp>`).
+/// [`Neuron`](super::Neuron)); to share them, share the `Mlp` itself (`&Mlp`, `Rc<Mlp>`).
 #[derive(Clone, Debug)]
 pub struct Mlp {
     inputs: usize,

@@ -1,4 +1,4 @@
-//! Neurons, layers and multi-layer perceptrons, in micrograd's shape, built from [`Value`]s; the
+//! Neurons, layers and multi-layer perceptrons, in micrograd's shape, built from [`Value`](crate::Value)s; the
 //! losses that train them ([`loss`]) and the optimisers that step them ([`optim`]).
 //!
 //! A neuron computes `act = b + w₀x₀ + w₁x₁ + …` (a chain of `+` nodes starting from the bias, as
@@ -8,7 +8,7 @@
 //! every machine.
 //!
 //! - [`Mlp::new`] is the first micrograd's net: ReLU hidden layers, a linear last layer, weights
-//!   uniform in [-1, 1) from [`Rng`].
+//!   uniform in [-1, 1) from [`Rng`](crate::Rng).
 //! - [`Mlp::builder`] chooses each layer's activation and the initialisation, and checks the shape:
 //!   micrograd's second edition is `Mlp::builder(2).layer(8, Tanh).layer(3, Linear)` with
 //!   [`Init::ScaledUniform`] drawn from [`XorshiftStar`](crate::XorshiftStar).

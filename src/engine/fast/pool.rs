@@ -14,7 +14,7 @@
 //!   the next kept node. Keeping or taking a node touches only that node, which was just written
 //!   or is about to be, so the list costs no memory and no cache line of its own.
 //! - It is last in, first out, and a circuit is freed from its highest address down (see
-//!   [`free`](super::free)): so
+//!   `free.rs`): so
 //!   a circuit built again is written into the previous one's allocations in ascending order, the
 //!   order its nodes are made in, and the walks over it (`backward`'s, the next free) go through
 //!   memory mostly in one direction, which the processor's prefetcher follows. A free that had to
