@@ -14,10 +14,10 @@
 //!   the next kept node. Keeping or taking a node touches only that node, which was just written
 //!   or is about to be, so the list costs no memory and no cache line of its own.
 //! - It is last in, first out, and a circuit is freed from its highest address down (see
-//!   `free.rs`): so
-//!   a circuit built again is written into the previous one's allocations in ascending order, the
-//!   order its nodes are made in, and the walks over it (`backward`'s, the next free) go through
-//!   memory mostly in one direction, which the processor's prefetcher follows. A free that had to
+//!   `free.rs`): so a circuit built again is written into the previous one's allocations in
+//!   ascending order, the order its nodes are made in, and the walks over it (`backward`'s, the
+//!   next free) go through memory mostly in one direction, which the processor's prefetcher
+//!   follows. A free that had to
 //!   go up (an input above a consumer, as the allocator may first place them) sorts what it kept
 //!   (`sort_last`), so a scattered layout is put right once, not carried from step to step.
 //! - The list is bounded: past [`CAPACITY`] nodes (about 10 MiB), freed nodes go back to the
