@@ -75,6 +75,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod data;
+pub mod derivative;
 mod engine;
 mod inspect;
 pub mod nn;
@@ -83,6 +84,7 @@ pub mod tape;
 mod tutorial;
 
 pub use data::{Rng, XorshiftStar};
+pub use derivative::{grad, hessian, jvp};
 pub use engine::fast::pool;
 pub use engine::local;
 pub use engine::{Arity, Exponent, Op, Value};

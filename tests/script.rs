@@ -51,6 +51,58 @@ fn the_tutorials_circuit_as_a_session() {
 }
 
 #[test]
+fn grad_binds_the_gradient_as_a_circuit_of_its_own() {
+    let mut s = Session::new();
+    // f = x³y at x = 2, y = 3: ∂f/∂x = 3x²y = 36, ∂²f/∂x² = 6xy = 36, ∂²f/∂x∂y = 3x² = 12.
+    run_all(&mut s, &["x = 2", "y = 3", "f = x^3 * y", "g = grad(f, x)"]);
+    assert_eq!(text(s.run("g")), "36");
+    assert_eq!(text(s.run("grad(g, x)")), "36");
+    assert_eq!(text(s.run("grad(g, y)")), "12");
+    assert_eq!(text(s.run("grad(f, y)")), "8"); // x³
+    // :backward on the gradient circuit gives the second derivatives, in the names' grads.
+    assert_eq!(
+        text(s.run(":backward g")),
+        "x.grad = 36\ny.grad = 12\ng.grad = 1"
+    );
+    // The gradient's last node is `0 + …`, as backward() starts each grad at 0, and is named
+    // after what it is.
+    let trace = text(s.run(":trace g"));
+    let last = trace.lines().last().unwrap();
+    assert!(last.contains("| ∂f/∂x | + 0 "), "{trace}");
+    assert!(
+        trace.contains("^2"),
+        "the derivative of x^3 is built with x^2: {trace}"
+    );
+    // With respect to something f does not depend on: 0; a number has no derivative to take.
+    run_all(&mut s, &["w = 5"]);
+    assert_eq!(text(s.run("grad(f, w)")), "0");
+    assert_eq!(text(s.run("grad(7, x)")), "0");
+    let err = s.run("grad(f, 2)").unwrap_err().to_string();
+    assert!(
+        err.contains("a value to differentiate with respect to") && err.contains("column 9"),
+        "{err}"
+    );
+    assert!(s.run("grad(f)").is_err());
+    assert!(s.run("grad = 3").is_err()); // a function's name is not a binding
+}
+
+#[test]
+fn grad_can_be_drawn() {
+    let dir = std::env::temp_dir().join(format!("circuitgrad-grad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("g.dot");
+    let mut s = Session::new();
+    run_all(&mut s, &["x = 0.5", "f = tanh(x) * x", "g = grad(f, x)"]);
+    assert_eq!(
+        text(s.run(&format!(":draw g {}", file.display()))),
+        format!("wrote {}", file.display())
+    );
+    let dot = std::fs::read_to_string(&file).unwrap();
+    assert!(dot.contains("tanh") && dot.contains("∂f/∂x"), "{dot}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn the_sigmoid_neuron_as_a_session_matches_the_guide() {
     let mut s = Session::new();
     run_all(
@@ -151,7 +203,7 @@ fn every_error_says_what_was_wrong_and_what_is_allowed() {
         ("z * 2", "unknown name `z` (bound names: x, y)"),
         (
             "sin(x)",
-            "unknown function `sin` (functions: exp(x), ln(x), tanh(x), sigmoid(x), relu(x), max(a, b))",
+            "unknown function `sin` (functions: exp(x), ln(x), tanh(x), sigmoid(x), relu(x), sqrt(x), abs(x), square(x), max(a, b), min(a, b), grad(f, x))",
         ),
         (
             "max(x)",
@@ -463,6 +515,24 @@ fn help_fits_in_80_columns() {
             line.chars().count() <= 80,
             "{} columns: {line}",
             line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn help_names_every_function_of_the_language() {
+    let help = text(Session::new().run(":help")).replace('\n', " ");
+    let error = Session::new().run("sin(1)").unwrap_err().to_string();
+    let list = error
+        .split("(functions: ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(')');
+    for function in list.split("), ") {
+        let name = function.split('(').next().unwrap();
+        assert!(
+            help.contains(&format!("{name}(")),
+            "{name} is missing from :help"
         );
     }
 }

@@ -137,12 +137,13 @@ impl Numbered {
 
     /// The positions of the inputs of the node at `i`, in the order its op lists them.
     pub(crate) fn input_positions(&self, i: usize) -> Vec<usize> {
+        self.inputs_of(i).into_iter().flatten().collect()
+    }
+
+    /// The positions of the node at `i`'s first and second input, where it has them.
+    pub(crate) fn inputs_of(&self, i: usize) -> [Option<usize>; 2] {
         let node = self.order[i].node();
-        node.inputs()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| self.position(v))
-            .collect()
+        node.inputs().map(|v| v.and_then(|v| self.position(v)))
     }
 }
 

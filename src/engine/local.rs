@@ -372,7 +372,7 @@ pub fn relu(x: f64) -> f64 {
 /// ```
 #[inline]
 pub fn relu_dx(x: f64, _out: f64) -> f64 {
-    if x > 0.0 { 1.0 } else { 0.0 }
+    step(x)
 }
 
 /// The smaller of `a` and `b`; if one is NaN, the other (IEEE-754 `minNum`).
@@ -469,7 +469,7 @@ pub fn abs(x: f64) -> f64 {
 /// ```
 #[inline]
 pub fn abs_dx(x: f64, _out: f64) -> f64 {
-    if x == 0.0 { 0.0 } else { x.signum() }
+    sign(x)
 }
 
 /// `x²`, as `x * x`.
@@ -487,6 +487,97 @@ pub fn square(x: f64) -> f64 {
 #[inline]
 pub fn square_dx(x: f64, _out: f64) -> f64 {
     2.0 * x
+}
+
+// The derivatives above that have a branch, as rules of their own: `grad` builds nodes of them
+// (ops `Step`, `Sign`, `MaxDa`, `MinDa`, `PowDa`, `PowDb`), so a derivative written as a circuit
+// re-decides its branch when its inputs change, and can be differentiated again.
+
+/// The unit step: 1 for x > 0, else 0 (NaN too): [`relu_dx`] as a rule of its own.
+/// ```
+/// use circuitgrad::local::step;
+/// assert_eq!((step(-1.0), step(0.0), step(2.0)), (0.0, 0.0, 1.0));
+/// ```
+#[inline]
+pub fn step(x: f64) -> f64 {
+    if x > 0.0 { 1.0 } else { 0.0 }
+}
+
+/// The sign of x, 0 at 0 and NaN for NaN: [`abs_dx`] as a rule of its own.
+/// ```
+/// use circuitgrad::local::sign;
+/// assert_eq!((sign(-2.0), sign(0.0), sign(3.0)), (-1.0, 0.0, 1.0));
+/// ```
+#[inline]
+pub fn sign(x: f64) -> f64 {
+    if x == 0.0 { 0.0 } else { x.signum() }
+}
+
+/// The derivative of a step (`step`, `sign`): 0. At the step itself the true derivative is not a
+/// number (a Dirac delta); 0 is what it is taken to be there too, as PyTorch and JAX do.
+/// ```
+/// assert_eq!(circuitgrad::local::zero_dx(0.0, 1.0), 0.0);
+/// ```
+#[inline]
+pub fn zero_dx(_x: f64, _out: f64) -> f64 {
+    0.0
+}
+
+/// ∂/∂a of a two-input step ([`max_da`], [`min_da`]): 0, on a tie too (see [`zero_dx`]).
+/// ```
+/// assert_eq!(circuitgrad::local::zero_da(1.0, 1.0), 0.0);
+/// ```
+#[inline]
+pub fn zero_da(_a: f64, _b: f64) -> f64 {
+    0.0
+}
+
+/// ∂/∂b of a two-input step: 0.
+/// ```
+/// assert_eq!(circuitgrad::local::zero_db(1.0, 2.0), 0.0);
+/// ```
+#[inline]
+pub fn zero_db(_a: f64, _b: f64) -> f64 {
+    0.0
+}
+
+/// ∂(b·aᵇ⁻¹)/∂a = b·(b − 1)·aᵇ⁻²: the second derivative of aᵇ in a.
+/// ```
+/// assert_eq!(circuitgrad::local::pow_value_da_da(2.0, 3.0), 12.0); // 3·2·2
+/// ```
+#[inline]
+pub fn pow_value_da_da(a: f64, b: f64) -> f64 {
+    b * (b - 1.0) * pow(a, b - 2.0)
+}
+
+/// ∂(b·aᵇ⁻¹)/∂b = aᵇ⁻¹·(b·ln a + 1): the mixed second derivative of aᵇ.
+/// ```
+/// let want = 4.0 * (3.0 * 2f64.ln() + 1.0); // 2² (3 ln 2 + 1)
+/// assert_eq!(circuitgrad::local::pow_value_da_db(2.0, 3.0), want);
+/// ```
+#[inline]
+pub fn pow_value_da_db(a: f64, b: f64) -> f64 {
+    pow(a, b - 1.0) * (b * crate::engine::math::ln(a) + 1.0)
+}
+
+/// ∂(aᵇ·ln a)/∂a = aᵇ⁻¹·(b·ln a + 1): the mixed second derivative again, from the other side.
+/// ```
+/// use circuitgrad::local::{pow_value_da_db, pow_value_db_da};
+/// assert_eq!(pow_value_db_da(2.0, 3.0), pow_value_da_db(2.0, 3.0));
+/// ```
+#[inline]
+pub fn pow_value_db_da(a: f64, b: f64) -> f64 {
+    pow_value_da_db(a, b)
+}
+
+/// ∂(aᵇ·ln a)/∂b = aᵇ·ln²a, as [`pow_value_db`] times ln a (NaN at a = 0, where that is 0·∞).
+/// ```
+/// let l = 2f64.ln();
+/// assert_eq!(circuitgrad::local::pow_value_db_db(2.0, 3.0), 8.0 * l * l);
+/// ```
+#[inline]
+pub fn pow_value_db_db(a: f64, b: f64) -> f64 {
+    pow_value_db(a, b) * crate::engine::math::ln(a)
 }
 
 #[cfg(test)]

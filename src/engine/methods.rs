@@ -37,6 +37,31 @@ impl Value {
         let data = op.eval(x.data(), c);
         Value::make(data, op, Some(x.clone()), Rhs::scalar(c))
     }
+
+    // The derivative ops, which `grad` builds (see the table).
+    pub(crate) fn step(&self) -> Value {
+        Value::unary(Op::Step, self)
+    }
+
+    pub(crate) fn sign(&self) -> Value {
+        Value::unary(Op::Sign, self)
+    }
+
+    pub(crate) fn max_da(&self, other: &Value) -> Value {
+        Value::binary(Op::MaxDa, self, other)
+    }
+
+    pub(crate) fn min_da(&self, other: &Value) -> Value {
+        Value::binary(Op::MinDa, self, other)
+    }
+
+    pub(crate) fn pow_da(&self, exponent: &Value) -> Value {
+        Value::binary(Op::PowDa, self, exponent)
+    }
+
+    pub(crate) fn pow_db(&self, exponent: &Value) -> Value {
+        Value::binary(Op::PowDb, self, exponent)
+    }
 }
 
 impl Value {

@@ -1,22 +1,28 @@
 //! The macro that turns the op table (`table.rs`) into the [`Op`](crate::Op) enum and the one
 //! `match` per question that every consumer asks of an op.
 //!
-//! A row reads `Name(inputs) "printed" = forward, [local derivatives];`, where the inputs are
-//! `(x)` for one input, `(a, b)` for two, and `(x, c: f64)` for one input and a scalar operand that
-//! the node keeps (its name is the one the printed form uses, `"^{n}"` for `(x, n: f64)`). The
-//! forward rule and the derivatives name functions of [`local`](crate::local), whose signatures
-//! follow the shape: `dx(x, out)` for one input, `da(a, b)` and `db(a, b)` for two, `dx(x, c)`
-//! for a scalar operand.
+//! A row reads `Name(inputs) "printed" = forward, [local derivatives], |out| [as circuits];`,
+//! where the inputs are `(x)` for one input, `(a, b)` for two, and `(x, c: f64)` for one input and
+//! a scalar operand that the node keeps (its name is the one the printed form uses, `"^{n}"` for
+//! `(x, n: f64)`). The forward rule and the derivatives name functions of
+//! [`local`](crate::local), whose signatures follow the shape: `dx(x, out)` for one input,
+//! `da(a, b)` and `db(a, b)` for two, `dx(x, c)` for a scalar operand. The circuits are expressions
+//! in the inputs (`&Value`s, and the scalar as an `f64`) and the node's output `out`, built with
+//! the ordinary operators and methods; each is a number (a derivative that does not depend on the
+//! inputs) or a `Value`, and its value must be the `local` function's bit for bit
+//! (`tests/higher_order.rs` checks it for every row).
 //!
 //! From each row it writes the enum variant (with the row's doc comment), and the arms of:
 //! `Op::ALL`, `Op::arity`, `Op::describe` (how traces print a node), `Op::eval` and `Op::local`
-//! (the numbers, for the tape, the walkthrough and forward mode), and `Op::backward` (the node's
-//! backward closure: the chain rule with the row's local derivatives).
+//! (the numbers, for the tape, the walkthrough and forward mode), `Op::backward` (the node's
+//! backward closure: the chain rule with the row's local derivatives), and `Op::local_circuit`
+//! (the derivatives as circuits, for `grad`).
 
 macro_rules! op_table {
     ($(
         $(#[doc = $doc:literal])*
-        $Op:ident $shape:tt $printed:literal = $forward:ident, $derivs:tt;
+        $Op:ident $shape:tt $printed:literal = $forward:ident, $derivs:tt,
+            |$out:ident| [$($circuit:expr),+];
     )*) => {
         /// The op that made a node: one variant per row of the op table, and [`Op::Leaf`] for the
         /// circuit's inputs.
@@ -100,7 +106,44 @@ macro_rules! op_table {
                     $(Op::$Op => op_table!(@backward $shape $derivs),)*
                 }
             }
+
+            /// The local derivative with respect to input `k` (0 or 1) as a circuit, for a node
+            /// `out` of this op on inputs `x` (and `y`, or the scalar `c`, as its arity says).
+            /// Its value is [`local`](Op::local)'s, bit for bit.
+            #[allow(unused_variables)] // each row uses the inputs its derivatives need
+            pub(crate) fn local_circuit(
+                self,
+                k: usize,
+                x: &crate::Value,
+                y: &crate::Value,
+                c: f64,
+                out: &crate::Value,
+            ) -> Dx {
+                match self {
+                    Op::Leaf => Dx::Const(0.0),
+                    $(Op::$Op => {
+                        op_table!(@bind $shape x y c);
+                        let $out: &crate::Value = out;
+                        op_table!(@pick k $($circuit),+)
+                    })*
+                }
+            }
         }
+    };
+
+    (@bind ($x:ident) $in0:ident $in1:ident $c:ident) => {
+        let $x: &crate::Value = $in0;
+    };
+    (@bind ($a:ident, $b:ident) $in0:ident $in1:ident $c:ident) => {
+        let ($a, $b): (&crate::Value, &crate::Value) = ($in0, $in1);
+    };
+    (@bind ($x:ident, $name:ident : f64) $in0:ident $in1:ident $c:ident) => {
+        let ($x, $name): (&crate::Value, f64) = ($in0, $c);
+    };
+
+    (@pick $k:ident $e0:expr) => { Dx::from($e0) };
+    (@pick $k:ident $e0:expr, $e1:expr) => {
+        if $k == 0 { Dx::from($e0) } else { Dx::from($e1) }
     };
 
     (@arity ($x:ident)) => { Arity::One };

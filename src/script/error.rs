@@ -9,9 +9,6 @@ use crate::draw::TooBig;
 pub(crate) const COMMANDS: &str =
     ":backward NAME, :grad NAME, :trace NAME, :draw NAME FILE, :vars, :help, :quit [CODE]";
 
-/// The functions an expression may call.
-pub(crate) const FUNCTIONS: &str = "exp(x), ln(x), tanh(x), sigmoid(x), relu(x), max(a, b)";
-
 /// A line the session could not run. Nothing it had bound changed.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -200,7 +197,8 @@ impl fmt::Display for ScriptError {
                 )
             }
             ScriptError::UnknownFunction { name, .. } => {
-                write!(f, "unknown function `{name}` (functions: {FUNCTIONS})")
+                let functions = super::parser::function_list();
+                write!(f, "unknown function `{name}` (functions: {functions})")
             }
             ScriptError::ReservedName { name } => {
                 write!(f, "`{name}` is a function; bind another name")

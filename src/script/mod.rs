@@ -25,9 +25,8 @@ use std::collections::HashMap;
 use itertools::Itertools;
 
 use crate::engine::number::{self, Number};
-use error::FUNCTIONS;
 pub use error::ScriptError;
-use parser::{FUNCTION_NAMES, MAX_DEPTH, Operand, Parser};
+use parser::{FUNCTIONS, MAX_DEPTH, Operand, Parser};
 
 use crate::Value;
 use crate::engine::backward::Numbered;
@@ -159,7 +158,7 @@ impl Session {
         let target = parser.assignment_target();
         if let Some(name) = target
             .as_ref()
-            .filter(|n| FUNCTION_NAMES.iter().any(|(f, _)| f == n))
+            .filter(|n| FUNCTIONS.iter().any(|(f, _)| f == n))
         {
             return Err(ScriptError::ReservedName { name: name.clone() });
         }
@@ -318,7 +317,8 @@ impl Session {
     }
 }
 
-/// The text of `:help`, every line within 80 columns.
+/// The text of `:help`, every line within 80 columns. (A test holds its list of functions to the
+/// language's.)
 fn help() -> String {
     format!(
         "\
@@ -328,8 +328,11 @@ EXPR           print the value of EXPR
 
 Expressions: numbers (3, -2.5, 1e-3), names, + - * /, unary -, x^2 or x**2
 (a number exponent; one power per level, so write (a^b)^c), parentheses,
-and the functions {FUNCTIONS}.
+and the functions exp(x), ln(x), tanh(x), sigmoid(x), relu(x), sqrt(x),
+abs(x), square(x), max(a, b), min(a, b) and grad(f, x).
 A name used twice is the same node: s = x * x gives x the gradient 2x.
+g = grad(f, x) binds the gradient of f with respect to x as a circuit of its
+own: print it, :backward, :trace or :draw it, or take grad(g, x) again.
 
 Commands (each starts with a colon; the first letter is enough):
   :backward NAME  backpropagate from NAME; print the grad of each name below

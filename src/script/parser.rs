@@ -13,8 +13,7 @@
 //! sub-expressions fold, as a calculator would) or a node of a circuit. So a 30,000-term sum is a
 //! loop, never a 30,000-deep tree; the only recursion is nesting, and it stops at `MAX_DEPTH`.
 
-use crate::Value;
-use crate::local;
+use crate::{Arity, Op, Value, local};
 
 use super::ScriptError;
 
@@ -40,15 +39,52 @@ impl Operand {
 const OPERAND: &str = "a number, a name, `-`, a function call or `(`";
 const OPERATOR: &str = "an operator (+ - * / ^) or the end of the line";
 
-/// The functions, with their number of arguments.
-pub(crate) const FUNCTION_NAMES: [(&str, usize); 6] = [
-    ("exp", 1),
-    ("ln", 1),
-    ("tanh", 1),
-    ("sigmoid", 1),
-    ("relu", 1),
-    ("max", 2),
+/// What a function of the language does: an op of the table, or `grad`.
+#[derive(Clone, Copy)]
+pub(crate) enum Function {
+    Op(Op),
+    /// `grad(f, x)`: the gradient of f with respect to x, as a circuit.
+    Grad,
+}
+
+impl Function {
+    /// How many arguments it takes.
+    pub(crate) fn arity(self) -> usize {
+        match self {
+            Function::Op(op) if op.arity() == Arity::Two => 2,
+            Function::Op(_) => 1,
+            Function::Grad => 2,
+        }
+    }
+}
+
+/// The functions, by name.
+pub(crate) const FUNCTIONS: [(&str, Function); 11] = [
+    ("exp", Function::Op(Op::Exp)),
+    ("ln", Function::Op(Op::Ln)),
+    ("tanh", Function::Op(Op::Tanh)),
+    ("sigmoid", Function::Op(Op::Sigmoid)),
+    ("relu", Function::Op(Op::Relu)),
+    ("sqrt", Function::Op(Op::Sqrt)),
+    ("abs", Function::Op(Op::Abs)),
+    ("square", Function::Op(Op::Square)),
+    ("max", Function::Op(Op::Max)),
+    ("min", Function::Op(Op::Min)),
+    ("grad", Function::Grad),
 ];
+
+/// The functions as `:help` and errors list them: `exp(x), …, max(a, b), grad(f, x)`.
+pub(crate) fn function_list() -> String {
+    FUNCTIONS
+        .iter()
+        .map(|&(name, f)| match (name, f.arity()) {
+            ("grad", _) => "grad(f, x)".to_string(),
+            (name, 1) => format!("{name}(x)"),
+            (name, _) => format!("{name}(a, b)"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub(crate) struct Parser<'a> {
     chars: Vec<char>,
@@ -317,7 +353,7 @@ impl<'a> Parser<'a> {
     }
 
     fn call(&mut self, name: &str, column: usize, depth: usize) -> Result<Operand, ScriptError> {
-        let Some(&(_, arity)) = FUNCTION_NAMES.iter().find(|(f, _)| *f == name) else {
+        let Some(&(_, function)) = FUNCTIONS.iter().find(|(f, _)| *f == name) else {
             return Err(ScriptError::UnknownFunction {
                 name: name.to_string(),
                 column,
@@ -325,13 +361,20 @@ impl<'a> Parser<'a> {
         };
         let depth = self.deeper(depth)?;
         self.pos += 1; // `(`
-        let mut args = vec![self.expr(depth)?];
-        while self.eat(',') {
+        let mut columns = Vec::new();
+        let mut args = Vec::new();
+        loop {
+            self.skip_space();
+            columns.push(self.column());
             args.push(self.expr(depth)?);
+            if !self.eat(',') {
+                break;
+            }
         }
         if !self.eat(')') {
             return Err(self.unexpected("`,` or `)`"));
         }
+        let arity = function.arity();
         if args.len() != arity {
             return Err(ScriptError::Syntax {
                 column,
@@ -343,30 +386,44 @@ impl<'a> Parser<'a> {
             });
         }
         let mut args = args.into_iter();
-        let x = args.next().expect("arity checked");
-        Ok(match (name, x) {
-            ("max", a) => {
-                let b = args.next().expect("arity checked");
-                match (a, b) {
-                    (Operand::Const(a), Operand::Const(b)) => Operand::Const(local::max(a, b)),
-                    (a, b) => Operand::Node(a.into_value().max(&b.into_value())),
+        let (Some(a), b) = (args.next(), args.next()) else {
+            unreachable!("the arity was checked")
+        };
+        match function {
+            Function::Op(op) => Ok(apply(op, a, b)),
+            Function::Grad => {
+                let f = a;
+                match b {
+                    Some(Operand::Node(x)) => Ok(match f {
+                        Operand::Node(f) => Operand::Node(crate::grad(&f, &[&x]).remove(0)),
+                        Operand::Const(_) => Operand::Const(0.0), // a number does not change
+                    }),
+                    _ => Err(ScriptError::Syntax {
+                        column: columns[1],
+                        expected:
+                            "a value to differentiate with respect to, like a name (grad(f, x))"
+                                .into(),
+                        found: "a number".into(),
+                    }),
                 }
             }
-            (f, Operand::Const(c)) => Operand::Const(match f {
-                "exp" => local::exp(c),
-                "ln" => local::ln(c),
-                "tanh" => local::tanh(c),
-                "sigmoid" => local::sigmoid(c),
-                _ => local::relu(c),
-            }),
-            (f, Operand::Node(v)) => Operand::Node(match f {
-                "exp" => v.exp(),
-                "ln" => v.ln(),
-                "tanh" => v.tanh(),
-                "sigmoid" => v.sigmoid(),
-                _ => v.relu(),
-            }),
-        })
+        }
+    }
+}
+
+/// An op of the table on one or two arguments: constants fold, anything else builds a node.
+fn apply(op: Op, a: Operand, b: Option<Operand>) -> Operand {
+    match (a, b) {
+        (Operand::Const(x), None) => Operand::Const(op.eval(x, f64::NAN)),
+        (Operand::Const(x), Some(Operand::Const(y))) => Operand::Const(op.eval(x, y)),
+        (a, b) => {
+            let a = a.into_value();
+            let b = b.map_or_else(|| a.clone(), Operand::into_value);
+            match op.apply(&a, &b, f64::NAN) {
+                Some(node) => Operand::Node(node),
+                None => unreachable!("the language's functions are ops with inputs"),
+            }
+        }
     }
 }
 
