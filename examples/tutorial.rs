@@ -2,20 +2,22 @@
 //!
 //! A blog post's Python redo of Andrej Karpathy's "Hacker's guide to Neural Networks"
 //! (karpathy.github.io, 2014), redone step by step in Rust: gates, numerical gradients, gradient
-//! ascent, a circuit, the chain rule, backprop, and a sigmoid neuron. The numbers are the post's.
+//! ascent, a circuit, the chain rule, backprop, and a sigmoid neuron; then the backward pass as a
+//! circuit of its own, differentiated again. The numbers are the post's.
 //! Every step prints the code it runs and its result, in the order you would type them, like a
 //! notebook: `>>> code` then what it printed (nothing, for a call that only changes state, such
 //! as `f.backward()`).
 //!
-//! Run it with `cargo run --example tutorial`. It also draws the circuit and the neuron as SVG
-//! pictures, under the crate's `target/tutorial` (or the folder given with `--out DIR`).
+//! Run it with `cargo run --example tutorial`. It also draws the circuit, the neuron and the
+//! neuron's gradient circuit as SVG pictures, under the crate's `target/tutorial` (or the folder
+//! given with `--out DIR`).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use circuitgrad::Value;
 use circuitgrad::gates::{self, ascend, ascent_step, custom, multiply, numerical_gradient};
+use circuitgrad::{Value, grad, hessian};
 
 /// A notebook cell: prints `>>> expression` and its value (`{}`), or binds it with `let`.
 macro_rules! cell {
@@ -64,7 +66,7 @@ macro_rules! cell_debug {
 const USAGE: &str = "\
 usage: tutorial [--out DIR]
 
-  --out DIR    where the two pictures go (default: target/tutorial in the crate)
+  --out DIR    where the three pictures go (default: target/tutorial in the crate)
   --help       this text";
 
 /// Writes `value`'s circuit as an SVG picture into `folder` and says where.
@@ -200,5 +202,45 @@ fn main() {
         v.set_data(v.data() + 0.01 * v.grad());
     });
     cell!(neuron(&a, &b, &c, &x, &y).data());
-    println!("The output went up from 0.8807970779778823, as the gradients promised.");
+    println!("The output went up from 0.8807970779778823, as the gradients promised.\n");
+
+    section("7. The backward pass is a circuit too: grad, and grad again");
+    println!(
+        "backward() leaves numbers in the grads. grad() takes the same walk but multiplies and"
+    );
+    println!(
+        "adds nodes instead: each local derivative written with the same ops. Its result is a"
+    );
+    println!("circuit, so it can be differentiated again. Back at the neuron's first point:\n");
+    cell!(let a = Value::new(1.0).labeled("a"));
+    cell!(let b = Value::new(2.0).labeled("b"));
+    cell!(let c = Value::new(-3.0).labeled("c"));
+    cell!(let x = Value::new(-1.0).labeled("x"));
+    cell!(let y = Value::new(3.0).labeled("y"));
+    cell!(let s = neuron(&a, &b, &c, &x, &y));
+    cell_debug!(let ds = grad(&s, &[&a, &x]));
+    println!("By hand: ∂s/∂a = x·s(1 − s) and ∂s/∂x = a·s(1 − s):\n");
+    run!(let slope = s.data() * (1.0 - s.data()));
+    cell_debug!([x.data() * slope, a.data() * slope]);
+    println!(
+        "∂s/∂a is a circuit built on the neuron's own nodes (s, and x, whose value it needs):\n"
+    );
+    cell!(ds[0].trace());
+    println!("Its picture, after ds[0].backward(): each leaf's grad is now ∂²s/∂a∂(leaf).\n");
+    run!(ds[0].backward());
+    draw(&ds[0], &pictures, "neuron_grad");
+    println!("The second derivatives, as grad of grad:\n");
+    cell_debug!(let dds = grad(&ds[0], &[&a, &x]));
+    println!(
+        "By hand: ∂²s/∂a² = x²·s(1 − s)(1 − 2s), ∂²s/∂a∂x = s(1 − s) + a·x·s(1 − s)(1 − 2s):\n"
+    );
+    run!(let bend = slope * (1.0 - 2.0 * s.data()));
+    cell_debug!([
+        x.data() * x.data() * bend,
+        slope + a.data() * x.data() * bend
+    ]);
+    println!("All of them at once, as a matrix (the Hessian, grad of grad for every pair):\n");
+    cell_debug!(hessian(&s, &[&a, &x]));
+    println!("Newton's method uses that matrix to step to the bottom of a valley at once:");
+    println!("cargo run --release --example newton.");
 }

@@ -103,7 +103,19 @@ fn the_largest_drawable_chain_draws_in_2mib() {
 fn the_readmes_pictures_are_up_to_date() {
     // The README shows docs/*.svg; they must be what the crate draws today.
     // Refresh with: cargo run --example tutorial -- --out docs
-    for (name, value) in [("seed_circuit", seed_circuit()), ("neuron", neuron())] {
+    // The tutorial's ∂s/∂a, a circuit of its own, after its own backward().
+    let neuron_grad = {
+        let s = neuron();
+        let leaves = leaves_by_label(&s);
+        let ds = circuitgrad::grad(&s, &[&leaves["a"], &leaves["x"]]);
+        ds[0].backward();
+        ds[0].clone()
+    };
+    for (name, value) in [
+        ("seed_circuit", seed_circuit()),
+        ("neuron", neuron()),
+        ("neuron_grad", neuron_grad),
+    ] {
         let path = format!("{}/docs/{name}.svg", env!("CARGO_MANIFEST_DIR"));
         let committed = std::fs::read_to_string(&path).unwrap();
         assert!(
@@ -111,6 +123,19 @@ fn the_readmes_pictures_are_up_to_date() {
             "{path} is stale: see the comment above"
         );
     }
+}
+
+/// The labelled leaves below `root`, by label.
+fn leaves_by_label(root: &Value) -> std::collections::HashMap<String, Value> {
+    let mut found = std::collections::HashMap::new();
+    let mut stack = vec![root.clone()];
+    while let Some(v) = stack.pop() {
+        if let (true, Some(label)) = (v.inputs().is_empty(), v.label()) {
+            found.insert(label, v.clone());
+        }
+        stack.extend(v.inputs());
+    }
+    found
 }
 
 /// Whether the segment from `a` to `b` (horizontal or vertical) passes through the inside of the

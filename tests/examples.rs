@@ -79,7 +79,7 @@ const QUICK: Duration = Duration::from_secs(30);
     ignore = "runs example binaries in child processes, which Miri cannot start"
 )]
 fn every_example_answers_help_and_refuses_what_it_does_not_know() {
-    for name in ["tutorial", "svm", "moons", "yinyang", "repl"] {
+    for name in ["tutorial", "svm", "moons", "yinyang", "repl", "newton"] {
         let (stdout, _, code) = run(name, &["--help"], QUICK);
         assert_eq!(code, Some(0), "{name} --help");
         assert!(stdout.starts_with("usage: "), "{name} --help: {stdout}");
@@ -174,6 +174,41 @@ fn a_diverging_yinyang_run_stops_with_a_message() {
     assert_eq!(code, Some(1));
     assert!(stderr.contains("so training stopped"), "{stderr}");
     assert!(!stdout.to_lowercase().contains("nan"), "{stdout}");
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn newton_reaches_the_minimum_in_6_steps_and_gradient_descent_in_43605() {
+    // The iteration counts of the same two methods from (-1.2, 1), lr 0.001, tolerance 1e-8, run
+    // independently in Python on plain floats with the gradient and Hessian written by hand.
+    let dir = std::env::temp_dir().join("circuitgrad-newton");
+    let (stdout, stderr, code) = run(
+        "newton",
+        &["--out", dir.to_str().unwrap()],
+        Duration::from_secs(120),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("converged in 6 iterations"), "{stdout}");
+    assert!(stdout.contains("converged in 43605 iterations"), "{stdout}");
+    let svg = std::fs::read_to_string(dir.join("newton_paths.svg")).unwrap();
+    assert!(svg.contains("Newton") && svg.contains("gradient descent"));
+    // A step size that diverges, a start where f overflows: messages, a picture, no panic.
+    for args in [&["--lr", "0.01"][..], &["--start", "1e200,3"]] {
+        let mut args = args.to_vec();
+        args.extend(["--out", dir.to_str().unwrap()]);
+        let (stdout, stderr, code) = run("newton", &args, Duration::from_secs(120));
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(stdout.contains("is not finite"), "{args:?}: {stdout}");
+    }
+    let (_, stderr, code) = run("newton", &["--lr", "-1"], QUICK);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--lr takes a finite number above 0, not `-1`"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -31,11 +31,17 @@ const EDGES: [f64; 14] = [
 #[test]
 fn every_ops_derivative_circuit_is_its_local_derivative_bit_for_bit() {
     let scalars = [0.0, 1.0, -1.0, 0.5, 2.0, 3.0, -2.5];
+    // Every pair natively; under Miri, which runs ~1000x slower, a few.
+    let (edges, scalars) = if cfg!(miri) {
+        (&EDGES[..4], &scalars[..2])
+    } else {
+        (&EDGES[..], &scalars[..])
+    };
     let mut checked = 0;
     for &op in Op::ALL {
-        for &x in &EDGES {
-            for &y in &EDGES {
-                for &c in &scalars {
+        for &x in edges {
+            for &y in edges {
+                for &c in scalars {
                     let (a, b) = (Value::new(x), Value::new(y));
                     let node = op.apply(&a, &b, c).unwrap();
                     let second = if op.arity() == Arity::Two { y } else { c };
@@ -58,7 +64,7 @@ fn every_ops_derivative_circuit_is_its_local_derivative_bit_for_bit() {
             }
         }
     }
-    assert!(checked > 10_000, "{checked}");
+    assert!(checked >= Op::ALL.len() * edges.len() * edges.len() * scalars.len());
 }
 
 /// The slope of `f` at `x` from central differences, or `None` where it cannot be trusted (a

@@ -262,6 +262,25 @@ try {
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   check(JSON.stringify(await grads()) === JSON.stringify([-5, -5, -5, 3, 1]), 'moving a leaf re-runs forward and backward', JSON.stringify(await grads()));
   await page.screenshot({ path: path.join(shotDir, '6-circuit.png'), fullPage: true });
+  // The gradient as a circuit: ∂f/∂x = z, drawn with its numbers, the leaves where they were.
+  const datas = () => circuitNodes.evaluateAll((els) => els.map((e) => Number(e.dataset.data)));
+  await page.selectOption('[data-testid="grad-wrt"]', 'x');
+  await page.check('[data-testid="show-grad"]');
+  const gradient = await datas();
+  check(gradient.length === 2 && gradient[1] === -5, 'ticking the gradient box draws ∂f/∂x as a circuit, worth x\'s grad (z = -5)', JSON.stringify(gradient));
+  const captionText = await page.locator('[data-testid="shown-caption"]').textContent();
+  check(captionText.startsWith('Drawn: ∂f/∂x, the gradient'), 'and says what is drawn', captionText.slice(0, 40));
+  await page.selectOption('[data-testid="grad-wrt"]', 'z');
+  const byZ = await datas();
+  check(byZ[byZ.length - 1] === 3, 'choosing z draws ∂f/∂z = x + y = 3', JSON.stringify(byZ));
+  await page.fill('input[aria-label="x"]', '4');
+  await page.press('input[aria-label="x"]', 'Enter');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const moved = await datas();
+  check(moved[moved.length - 1] === 9, 'moving a leaf moves the gradient: x = 4 gives ∂f/∂z = 9', JSON.stringify(moved));
+  await page.screenshot({ path: path.join(shotDir, '6b-gradient.png'), fullPage: true });
+  await page.uncheck('[data-testid="show-grad"]');
+  check(await circuitNodes.count() === 5, 'unticking draws f again', `${await circuitNodes.count()} nodes`);
   // A huge circuit: refused for drawing, the page still answers.
   const huge = 'x = 1\ny = ' + Array(3000).fill('x').join(' * ');
   await page.fill('[data-testid="expression"]', huge);

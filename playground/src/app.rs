@@ -36,8 +36,19 @@ pub enum Request {
     DatapointNumbers,
     /// What is known after `k` steps of the forward and backward walk of a view's circuit.
     Walk { view: View, k: usize },
-    /// Runs a script; answers with its replies and its last binding's circuit.
-    Script { text: String },
+    /// Runs a script; answers with its replies and its last binding's circuit, or that circuit's
+    /// gradient with respect to the leaf `wrt`.
+    Script {
+        text: String,
+        #[serde(default)]
+        wrt: Option<String>,
+    },
+    /// Shows the script's last binding (`wrt` absent) or its gradient with respect to the leaf
+    /// `wrt`, keeping the leaves where they are; answers as `Script` does.
+    Show {
+        #[serde(default)]
+        wrt: Option<String>,
+    },
     /// Moves a leaf of the script's circuit; answers with the new numbers.
     SetLeaf { name: String, value: f64 },
 }
@@ -75,6 +86,29 @@ impl Default for App {
 }
 
 impl App {
+    /// Adds to `replies` the script's leaves, its output's name, and the picture of what it shows
+    /// (or why there is none); the walk of the circuit view steps through it from now on.
+    fn show(&mut self, circuit: &Circuit, shown: Result<(), String>, replies: &mut Json) {
+        replies["leaves"] = json!(circuit.leaves());
+        self.circuit_walk = None;
+        if let Some((name, _)) = circuit.output() {
+            replies["output"] = json!(name);
+            if let Err(e) = shown {
+                replies["graph_error"] = json!(e);
+            }
+        }
+        if let Some((name, value)) = circuit.shown() {
+            replies["shown"] = json!(name);
+            match graph::describe(value) {
+                Ok((g, walk)) => {
+                    replies["graph"] = g;
+                    self.circuit_walk = Some(walk);
+                }
+                Err(e) => replies["graph_error"] = json!(e),
+            }
+        }
+    }
+
     /// Answers one request given as JSON text.
     pub fn handle_text(&mut self, text: &str) -> Json {
         match serde_json::from_str::<Request>(text) {
@@ -146,29 +180,26 @@ impl App {
                 .ok_or("there is no circuit to step through yet")?;
                 Ok(graph::at_step(walk, k))
             }
-            Request::Script { text } => {
-                let (circuit, mut replies) = Circuit::run(&text);
-                replies["leaves"] = json!(circuit.leaves());
-                self.circuit_walk = None;
-                if let Some((name, out)) = circuit.output() {
-                    replies["output"] = json!(name);
-                    match graph::describe(out) {
-                        Ok((g, walk)) => {
-                            replies["graph"] = g;
-                            self.circuit_walk = Some(walk);
-                        }
-                        Err(e) => replies["graph_error"] = json!(e),
-                    }
-                }
+            Request::Script { text, wrt } => {
+                let (mut circuit, mut replies) = Circuit::run(&text);
+                let shown = circuit.show(wrt.as_deref());
+                self.show(&circuit, shown, &mut replies);
+                self.circuit = Some(circuit);
+                Ok(replies)
+            }
+            Request::Show { wrt } => {
+                let mut circuit = self.circuit.take().ok_or("no script has run yet")?;
+                let shown = circuit.show(wrt.as_deref());
+                let mut replies = json!({ "lines": [], "errors": [] });
+                self.show(&circuit, shown, &mut replies);
                 self.circuit = Some(circuit);
                 Ok(replies)
             }
             Request::SetLeaf { name, value } => {
                 let circuit = self.circuit.as_ref().ok_or("no script has run yet")?;
                 circuit.set(&name, value)?;
-                let (_, out): &(String, Value) = circuit
-                    .output()
-                    .ok_or("the script binds no value to draw")?;
+                let (_, out): &(String, Value) =
+                    circuit.shown().ok_or("the script binds no value to draw")?;
                 let walk = out.walkthrough();
                 let numbers = graph::numbers(&walk);
                 self.circuit_walk = Some(walk);

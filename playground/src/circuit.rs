@@ -8,11 +8,14 @@ use serde_json::{Value as Json, json};
 /// The most text the box runs: 64 lines of the REPL's longest.
 pub const MAX_SCRIPT: usize = 64 * circuitgrad::script::MAX_LINE;
 
-/// A script that ran, and the circuit it ends with.
+/// A script that ran, the circuit it ends with, and the circuit on show: that one, or its
+/// gradient with respect to a leaf.
 pub struct Circuit {
     session: Session,
     /// The last name bound, and its value.
     output: Option<(String, Value)>,
+    /// What is drawn: a name for it, and the circuit.
+    shown: Option<(String, Value)>,
 }
 
 impl Circuit {
@@ -28,7 +31,14 @@ impl Circuit {
                 text.len()
             );
             let replies = json!({ "lines": [], "errors": [{"line": 0, "message": error}] });
-            return (Circuit { session, output }, replies);
+            return (
+                Circuit {
+                    session,
+                    output,
+                    shown: None,
+                },
+                replies,
+            );
         }
         let mut errors = Vec::new();
         for (i, line) in text.lines().enumerate() {
@@ -58,12 +68,53 @@ impl Circuit {
             }
         }
         let replies = json!({ "lines": lines, "errors": errors });
-        (Circuit { session, output }, replies)
+        let shown = output.clone();
+        (
+            Circuit {
+                session,
+                output,
+                shown,
+            },
+            replies,
+        )
     }
 
-    /// The circuit drawn: the last value bound.
+    /// The last value bound.
     pub fn output(&self) -> Option<&(String, Value)> {
         self.output.as_ref()
+    }
+
+    /// The circuit on show: the last value bound, or its gradient (see [`Circuit::show`]).
+    pub fn shown(&self) -> Option<&(String, Value)> {
+        self.shown.as_ref()
+    }
+
+    /// Shows the last value bound (`wrt` is `None`), or its gradient with respect to the leaf
+    /// named `wrt`, built as a circuit by `circuitgrad::grad`: its data are the derivative, and
+    /// its walk's grads the second derivatives.
+    ///
+    /// # Errors
+    /// No value is bound, or `wrt` names no leaf of the script; what was shown stays.
+    pub fn show(&mut self, wrt: Option<&str>) -> Result<(), String> {
+        let (name, out) = self
+            .output
+            .as_ref()
+            .ok_or("the script binds no value to draw")?;
+        self.shown = Some(match wrt {
+            None => (name.clone(), out.clone()),
+            Some(leaf) => {
+                let x = self
+                    .session
+                    .get(leaf)
+                    .filter(|v| v.inputs().is_empty())
+                    .ok_or_else(|| {
+                        format!("{leaf:?} is not a leaf of the script: choose one of its leaves")
+                    })?;
+                let g = circuitgrad::grad(out, &[x]).remove(0);
+                (format!("∂{name}/∂{leaf}"), g)
+            }
+        });
+        Ok(())
     }
 
     /// The named leaves, in binding order, with their values: what the sliders move.
@@ -147,6 +198,23 @@ mod tests {
         assert!(c.set("y", 1.0).unwrap_err().contains("computed"));
         assert!(c.set("w", 1.0).unwrap_err().contains("no \"w\""));
         assert!(c.set("x", f64::NAN).is_err());
+    }
+
+    #[test]
+    fn the_gradient_of_the_output_can_be_shown_instead() {
+        let (mut c, _) = Circuit::run("x = -2\ny = 5\nz = -4\nf = (x + y) * z");
+        c.show(Some("x")).unwrap();
+        let (name, g) = c.shown().unwrap();
+        assert_eq!(name, "∂f/∂x");
+        assert_eq!(g.data(), -4.0); // ∂f/∂x = z
+        // Moving a leaf moves the gradient: ∂f/∂x = z.
+        c.set("z", 3.0).unwrap();
+        assert_eq!(g.walkthrough().nodes().last().unwrap().data, 3.0);
+        assert!(c.show(Some("f")).unwrap_err().contains("not a leaf"));
+        assert!(c.show(Some("w")).is_err());
+        assert_eq!(c.shown().unwrap().0, "∂f/∂x"); // unchanged by the refusals
+        c.show(None).unwrap();
+        assert_eq!(c.shown().unwrap().0, "f");
     }
 
     #[test]

@@ -13,8 +13,44 @@ const EXAMPLES = {
 };
 let circuitGraph = null;
 
+// The leaf the gradient is drawn with respect to, if the box is ticked and a leaf is chosen.
+function gradientLeaf() {
+  return $('show-grad').checked && $('grad-wrt').value !== '' ? $('grad-wrt').value : null;
+}
+
+// The leaves to choose from, keeping the choice where the new script still has it.
+function fillLeafChoice(leaves) {
+  const select = $('grad-wrt');
+  const before = select.value;
+  select.innerHTML = '';
+  for (const [name] of leaves) {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = name;
+    select.appendChild(option);
+  }
+  if (leaves.some(([name]) => name === before)) select.value = before;
+}
+
+function caption(answer) {
+  const shown = answer.shown;
+  if (!shown) return '';
+  if (shown === answer.output) return `Drawn: ${shown}.`;
+  return `Drawn: ${shown}, the gradient built as a circuit of the same ops. Its last node's data is `
+    + `${shown}; after its own backward walk, each leaf's grad is a second derivative of ${answer.output}.`;
+}
+
 function runScript() {
-  const answer = call({ cmd: 'script', text: $('expression').value });
+  draw(call({ cmd: 'script', text: $('expression').value, wrt: gradientLeaf() }));
+}
+
+// The gradient box or its leaf changed: the same script, its leaves where the sliders left them.
+function showChoice() {
+  draw(call({ cmd: 'show', wrt: gradientLeaf() }));
+}
+
+// A script's answer: its replies and errors, the picture, a slider per leaf.
+function draw(answer) {
   const errors = answer.error ? [answer.error] : answer.errors.map((e) => e.message);
   if (answer.graph_error) errors.push(answer.graph_error);
   $('error').textContent = errors.join('\n');
@@ -22,6 +58,8 @@ function runScript() {
   const leaves = $('leaves');
   leaves.innerHTML = '';
   if (answer.error) return;
+  fillLeafChoice(answer.leaves);
+  $('shown-caption').textContent = caption(answer);
   // A script with nothing to draw (no binding, or too big a circuit) leaves no old picture behind.
   if (answer.graph) {
     circuitGraph.setGraph(answer.graph);
@@ -65,6 +103,8 @@ export function initCircuit() {
     $('examples').appendChild(b);
   }
   $('run').addEventListener('click', runScript);
+  $('show-grad').addEventListener('change', showChoice);
+  $('grad-wrt').addEventListener('change', () => { if ($('show-grad').checked) showChoice(); });
   $('expression').addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.ctrlKey) runScript(); });
   $('expression').value = EXAMPLES['f = (x + y) z'];
   runScript();

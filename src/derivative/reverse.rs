@@ -15,7 +15,8 @@ use crate::engine::table::{Dx, Op};
 ///
 /// The results are circuits like any other: differentiate them again for second derivatives,
 /// trace or draw them, compile them. Nothing in the circuit of `output` changes, its `grad` fields
-/// included. A result whose `output` and value of `wrt` both have labels is labelled `∂f/∂x`.
+/// included. A result whose `output` and value of `wrt` both have labels is labelled `∂f/∂x`
+/// (`∂²f/∂x∂y` when `output` is `∂f/∂x` already).
 ///
 /// Cost: one reverse sweep over `output`'s circuit (see the [module docs](crate::derivative)).
 /// No recursion: a million-node chain works in a 2 MiB stack, and so does `grad` of its gradient.
@@ -41,6 +42,7 @@ use crate::engine::table::{Dx, Op};
 /// let gg = grad(&g[0], &[&x, &y]);
 /// assert_eq!(gg[0].data(), 36.0); // ∂²f/∂x² = 6xy
 /// assert_eq!(gg[1].data(), 27.0); // ∂²f/∂x∂y = 3x²
+/// assert_eq!(gg[1].label().as_deref(), Some("∂²f/∂x∂y"));
 ///
 /// // Bit for bit what backward() leaves in the grads.
 /// f.backward();
@@ -107,7 +109,7 @@ pub fn grad(output: &Value, wrt: &[&Value]) -> Vec<Value> {
                 Some(Dx::Node(v)) => v + 0.0,
             };
             match (&f, w.label()) {
-                (Some(f), Some(x)) => value.labeled(&format!("∂{f}/∂{x}")),
+                (Some(f), Some(x)) => value.labeled(&derivative_label(f, &x)),
                 _ => value,
             }
         })
@@ -144,6 +146,34 @@ pub fn hessian(output: &Value, wrt: &[&Value]) -> Vec<Vec<f64>> {
     h
 }
 
+/// The label of ∂f/∂x: `∂f/∂x`, or for an `f` that is a derivative already, one order more
+/// (`∂s/∂a` and `x` give `∂²s/∂a∂x`).
+fn derivative_label(f: &str, x: &str) -> String {
+    const SUPERSCRIPTS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let Some((top, bottom)) = f.strip_prefix('∂').and_then(|rest| rest.split_once('/')) else {
+        return format!("∂{f}/∂{x}");
+    };
+    let digits: String = top
+        .chars()
+        .take_while(|c| SUPERSCRIPTS.contains(c))
+        .collect();
+    let name = &top[digits.len()..];
+    let order: usize = if digits.is_empty() {
+        1
+    } else {
+        digits
+            .chars()
+            .filter_map(|c| SUPERSCRIPTS.iter().position(|&s| s == c))
+            .fold(0, |n, d| 10 * n + d)
+    };
+    let superscript: String = (order + 1)
+        .to_string()
+        .chars()
+        .filter_map(|d| d.to_digit(10).map(|d| SUPERSCRIPTS[d as usize]))
+        .collect();
+    format!("∂{superscript}{name}/{bottom}∂{x}")
+}
+
 /// A node's operands as the table's `local_circuit` takes them: the first input, the second (or the
 /// first again), and the scalar operand (NaN where there is none).
 fn operands(node: &Value) -> (Value, Value, f64) {
@@ -174,5 +204,20 @@ fn plus(sum: Dx, contribution: Dx) -> Dx {
         (Const(a), Const(b)) => Const(a + b),
         (Const(c), Node(v)) | (Node(v), Const(c)) => Node(v + c),
         (Node(a), Node(b)) => Node(a + b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::derivative_label;
+
+    #[test]
+    fn labels_count_the_order() {
+        assert_eq!(derivative_label("f", "x"), "∂f/∂x");
+        assert_eq!(derivative_label("∂f/∂x", "y"), "∂²f/∂x∂y");
+        assert_eq!(derivative_label("∂²f/∂x∂y", "y"), "∂³f/∂x∂y∂y");
+        assert_eq!(derivative_label("∂⁹f/∂x", "x"), "∂¹⁰f/∂x∂x");
+        assert_eq!(derivative_label("∂¹⁰f/∂x", "x"), "∂¹¹f/∂x∂x");
+        assert_eq!(derivative_label("∂oops", "x"), "∂∂oops/∂x"); // not a derivative's label
     }
 }
