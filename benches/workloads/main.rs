@@ -8,6 +8,7 @@
 //! workload's freed memory hides a later one's growth.
 
 mod floor;
+mod grad;
 mod harness;
 mod neuron;
 mod w1;
@@ -17,6 +18,16 @@ mod w4;
 mod w5;
 
 use harness::{Row, child, in_2mib_thread, median, paired, print_rows, repeat};
+
+/// `grad::w2` run `times` times: the medians of each figure.
+fn repeat_grad(times: usize, f: impl Fn() -> grad::Figures) -> grad::Figures {
+    let runs: Vec<grad::Figures> = (0..times).map(|_| f()).collect();
+    grad::Figures {
+        backward_ms: median(runs.iter().map(|r| r.backward_ms).collect()),
+        grad_ms: median(runs.iter().map(|r| r.grad_ms).collect()),
+        grad_nodes: runs[0].grad_nodes,
+    }
+}
 
 const SEED: u64 = 42;
 
@@ -29,6 +40,8 @@ fn main() {
             "w5" => println!("{}", w5::circuitgrad().ms_per_step),
             "w5replay" => println!("{}", w5::circuitgrad_replay().ms_per_step),
             "w5floor" => println!("{}", w5::floor().ms_per_step),
+            "w2grad" => println!("{}", grad::w2_bytes_child()),
+            "w4grad" => println!("{}", grad::w4_bytes_child()),
             system => println!("{}", w2::bytes_child(system)),
         }
         return;
@@ -218,6 +231,39 @@ fn main() {
             "W5 speed-up over micrograd.py: dynamic {:.0}x (goal >= 100x), replayed {:.0}x (goal >= 1000x)",
             py / w5_ms(&w5_ours),
             py / w5_ms(&w5_replay)
+        );
+    }
+
+    println!(
+        "\ngrad against backward() (one pass each, the circuit built first; ms, medians of {}):",
+        runs(3)
+    );
+    for (name, figures, bytes) in [
+        (
+            "W2, D = 1e6 (constant local derivatives)",
+            repeat_grad(runs(3), || grad::w2(false)),
+            None,
+        ),
+        (
+            "W2 with tanh, 1e6 nodes",
+            repeat_grad(runs(3), || grad::w2(true)),
+            Some(child("w2grad")),
+        ),
+        (
+            "W4, one loss, 65,412 nodes, 337 parameters",
+            grad::w4(runs(5)),
+            Some(child("w4grad")),
+        ),
+    ] {
+        println!(
+            "  {name:<44} backward {:>8.2}  grad {:>8.2}  ({:.1}x)  gradient circuit {} nodes{}",
+            figures.backward_ms,
+            figures.grad_ms,
+            figures.grad_ms / figures.backward_ms,
+            figures.grad_nodes,
+            bytes.map_or(String::new(), |b| format!(
+                ", {b:.0} bytes per original node"
+            ))
         );
     }
 
