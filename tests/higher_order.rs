@@ -397,3 +397,131 @@ proptest! {
         prop_assert_eq!(bits([replayed]), bits([rebuilt[0].data()]));
     }
 }
+
+/// One case of `tests/data/cas/cas.txt`: a script over the leaves x and y ending in f, and f's
+/// exact derivatives at the leaves' values, from SymPy (`tests/data/cas/generate.py`).
+struct CasCase {
+    name: String,
+    lines: Vec<String>,
+    f: f64,
+    derivatives: Vec<(Vec<String>, f64)>,
+}
+
+fn cas_cases() -> Vec<CasCase> {
+    let text = include_str!("data/cas/cas.txt");
+    let mut cases = Vec::new();
+    let mut case: Option<CasCase> = None;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (key, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let number = || rest.parse::<f64>().unwrap();
+        match key {
+            "case" => {
+                case = Some(CasCase {
+                    name: rest.into(),
+                    lines: Vec::new(),
+                    f: f64::NAN,
+                    derivatives: Vec::new(),
+                })
+            }
+            "x" | "y" => case.as_mut().unwrap().lines.push(format!("{key} = {rest}")),
+            "line" => case.as_mut().unwrap().lines.push(rest.into()),
+            "f" => case.as_mut().unwrap().f = number(),
+            "d" => {
+                let mut words: Vec<&str> = rest.split(' ').collect();
+                let value = words.pop().unwrap().parse().unwrap();
+                let order = words.into_iter().map(String::from).collect();
+                case.as_mut().unwrap().derivatives.push((order, value));
+            }
+            "end" => cases.push(case.take().unwrap()),
+            other => panic!("cas.txt: unknown line kind {other}"),
+        }
+    }
+    cases
+}
+
+#[test]
+fn derivatives_up_to_the_third_match_a_computer_algebra_system_through_the_repl_and_the_api() {
+    use circuitgrad::script::{Reply, Session};
+    let cases = cas_cases();
+    assert_eq!(cases.len(), 7);
+    for case in cases {
+        let mut s = Session::new();
+        for line in &case.lines {
+            assert_eq!(s.run(line), Ok(Reply::Nothing), "{}: {line}", case.name);
+        }
+        let value = |s: &mut Session, name: &str| match s.run(name) {
+            Ok(Reply::Text(t)) => t.parse::<f64>().unwrap(),
+            other => panic!("{}: {name}: {other:?}", case.name),
+        };
+        // The leaves are the nearest doubles to SymPy's exact decimals: agreement to 1e-12 of the
+        // size of the numbers is what rounding allows here.
+        let close = |got: f64, want: f64| (got - want).abs() <= 1e-12 * want.abs().max(1.0);
+        assert!(close(value(&mut s, "f"), case.f), "{}: f", case.name);
+        for (order, want) in &case.derivatives {
+            // Through the REPL: d1 = grad(f, x), d2 = grad(d1, y), …
+            let mut of = "f".to_string();
+            for (k, v) in order.iter().enumerate() {
+                let name = format!("d{}", k + 1);
+                let line = format!("{name} = grad({of}, {v})");
+                assert_eq!(s.run(&line), Ok(Reply::Nothing), "{}: {line}", case.name);
+                of = name;
+            }
+            let by_repl = value(&mut s, &of);
+            assert!(
+                close(by_repl, *want),
+                "{}: d/d{order:?} = {by_repl} by grad, {want} by SymPy",
+                case.name
+            );
+            // Through the API, on the same nodes: the same number, bit for bit.
+            let mut g = s.get("f").unwrap().clone();
+            for v in order {
+                g = grad(&g, &[s.get(v).unwrap()]).remove(0);
+            }
+            assert_eq!(g.data().to_bits(), s.get(&of).unwrap().data().to_bits());
+        }
+    }
+}
+
+#[test]
+fn pow_with_a_value_exponent_matches_its_formulas_to_the_third_order() {
+    // f = x^y at x = 1.5, y = 0.7 (the REPL's `^` takes numbers, so through the API).
+    let (x0, y0) = (1.5f64, 0.7f64);
+    let (x, y) = (Value::new(x0), Value::new(y0));
+    let f = x.pow(&y);
+    let l = x0.ln();
+    let p = x0.powf(y0);
+    let d = |g: &Value, v: &Value| grad(g, &[v]).remove(0);
+    let fx = d(&f, &x);
+    let fy = d(&f, &y);
+    assert!(close(fx.data(), y0 * x0.powf(y0 - 1.0), 1e-14)); // y·x^(y-1)
+    assert!(close(fy.data(), p * l, 1e-14)); // x^y·ln x
+    assert!(close(
+        d(&fx, &x).data(),
+        y0 * (y0 - 1.0) * x0.powf(y0 - 2.0),
+        1e-14
+    ));
+    assert!(close(
+        d(&fx, &y).data(),
+        x0.powf(y0 - 1.0) * (1.0 + y0 * l),
+        1e-14
+    ));
+    assert!(close(
+        d(&fy, &x).data(),
+        x0.powf(y0 - 1.0) * (1.0 + y0 * l),
+        1e-14
+    ));
+    assert!(close(d(&fy, &y).data(), p * l * l, 1e-14));
+    // Third order: ∂³/∂x³ = y(y-1)(y-2)x^(y-3); ∂³/∂y³ = x^y ln³x;
+    // ∂³/∂x∂y² = x^(y-1) ln x (2 + y ln x).
+    assert!(close(
+        d(&d(&fx, &x), &x).data(),
+        y0 * (y0 - 1.0) * (y0 - 2.0) * x0.powf(y0 - 3.0),
+        1e-13
+    ));
+    assert!(close(d(&d(&fy, &y), &y).data(), p * l * l * l, 1e-13));
+    assert!(close(
+        d(&d(&fx, &y), &y).data(),
+        x0.powf(y0 - 1.0) * l * (2.0 + y0 * l),
+        1e-13
+    ));
+}
