@@ -27,10 +27,12 @@ use circuitgrad::nn::{Mlp, NonFiniteLoss, accuracy, margin_loss};
 use plotters::prelude::*;
 
 const USAGE: &str = "\
-usage: moons [--replay] [--steps N] [--out DIR]
+usage: moons [--replay] [--steps N] [--lr LR] [--out DIR]
 
   --replay     train through a compiled tape instead of rebuilding the circuit
   --steps N    how many steps (a whole number from 1; default 100)
+  --lr LR      the first step's learning rate, falling to a tenth of it by the last (a finite
+               number above 0; default 1.0)
   --out DIR    where the plots go (default: target/moons in the crate)
   --help       this text";
 const ALPHA: f64 = 1e-4;
@@ -38,14 +40,21 @@ const ALPHA: f64 = 1e-4;
 struct Args {
     replay: bool,
     steps: usize,
+    lr: f64,
     out: PathBuf,
 }
 
 fn parse_args() -> Args {
-    let args = common::Args::parse(USAGE, &["--replay"], &["--steps", "--out"]);
+    let args = common::Args::parse(USAGE, &["--replay"], &["--steps", "--lr", "--out"]);
     Args {
         replay: args.flag("--replay"),
         steps: args.value("--steps", 100, USAGE, common::positive),
+        lr: args.value("--lr", 1.0, USAGE, |t| {
+            t.parse()
+                .ok()
+                .filter(|x: &f64| x.is_finite() && *x > 0.0)
+                .ok_or_else(|| "takes a finite number above 0".to_string())
+        }),
         out: args.out("moons"),
     }
 }
@@ -56,15 +65,15 @@ struct Step {
     accuracy: f64,
 }
 
-/// From 1.0 at the first step down to 0.1 at the last, whatever the number of steps (micrograd's
-/// `1.0 - 0.9·k/100` for 100 steps; with a fixed 100 it would turn negative past step 111 and
-/// climb the loss instead).
-fn learning_rate(k: usize, steps: usize) -> f64 {
-    1.0 - 0.9 * k as f64 / steps as f64
+/// From `lr` at the first step down to a tenth of it at the last, whatever the number of steps
+/// (micrograd's `1.0 - 0.9·k/100` for 100 steps; with a fixed 100 it would turn negative past step
+/// 111 and climb the loss instead).
+fn learning_rate(lr: f64, k: usize, steps: usize) -> f64 {
+    lr * (1.0 - 0.9 * k as f64 / steps as f64)
 }
 
-fn sgd(mlp: &Mlp, k: usize, steps: usize) {
-    let lr = learning_rate(k, steps);
+fn sgd(mlp: &Mlp, lr: f64, k: usize, steps: usize) {
+    let lr = learning_rate(lr, k, steps);
     for p in mlp.parameters() {
         p.set_data(p.data() - lr * p.grad());
     }
@@ -72,15 +81,16 @@ fn sgd(mlp: &Mlp, k: usize, steps: usize) {
 
 /// The dynamic engine: build the circuit, backpropagate (which clears every grad below the loss
 /// first), step, and let the circuit drop, every step.
-fn train(mlp: &Mlp, points: &Points, steps: usize) -> Training {
+fn train(mlp: &Mlp, points: &Points, steps: usize, lr: f64) -> Training {
     let mut history = Vec::new();
     for k in 0..steps {
         let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
         if let Err(e) = NonFiniteLoss::check(k as u64 + 1, loss.data()) {
-            return (history, Some(e));
+            // Where it started: the first point whose score's circuit has a NaN or an infinity.
+            return (history, Some(e.locate(&loss, scores)));
         }
         loss.backward();
-        sgd(mlp, k, steps);
+        sgd(mlp, lr, k, steps);
         history.push(Step {
             loss: loss.data(),
             accuracy: accuracy(scores.iter().map(|s| s.data()), &points.labels),
@@ -93,7 +103,7 @@ fn train(mlp: &Mlp, points: &Points, steps: usize) -> Training {
 type Training = (Vec<Step>, Option<NonFiniteLoss>);
 
 /// The same steps through a tape: build and compile the circuit once, then replay it.
-fn train_replayed(mlp: &Mlp, points: &Points, steps: usize) -> Training {
+fn train_replayed(mlp: &Mlp, points: &Points, steps: usize, lr: f64) -> Training {
     let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
     let mut tape = loss.compile();
     let at: Vec<usize> = scores.iter().filter_map(|s| tape.index_of(s)).collect();
@@ -101,10 +111,13 @@ fn train_replayed(mlp: &Mlp, points: &Points, steps: usize) -> Training {
     for k in 0..steps {
         let loss = tape.forward();
         if let Err(e) = NonFiniteLoss::check(k as u64 + 1, loss) {
-            return (history, Some(e));
+            // The tape keeps numbers, not nodes: the circuit built again at these parameters says
+            // where it started.
+            let (loss, scores) = margin_loss(mlp, points, ALPHA).expect("the MLP takes 2 inputs");
+            return (history, Some(e.locate(&loss, scores)));
         }
         tape.backward();
-        sgd(mlp, k, steps);
+        sgd(mlp, lr, k, steps);
         history.push(Step {
             loss,
             accuracy: accuracy(at.iter().filter_map(|&i| tape.value(i)), &points.labels),
@@ -132,8 +145,8 @@ fn main() -> ExitCode {
     println!("training {} steps with {mode}:", args.steps);
     let start = Instant::now();
     let (history, stopped) = match args.replay {
-        true => train_replayed(&mlp, &points, args.steps),
-        false => train(&mlp, &points, args.steps),
+        true => train_replayed(&mlp, &points, args.steps, args.lr),
+        false => train(&mlp, &points, args.steps, args.lr),
     };
     let elapsed = start.elapsed();
     for (k, step) in history.iter().enumerate() {

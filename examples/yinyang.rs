@@ -29,7 +29,7 @@ use std::process::ExitCode;
 use circuitgrad::data::{Dataset, YinYang};
 use circuitgrad::nn::{
     Activation, AdamW, AdamWConfig, Init, Mlp, NnError, NonFiniteLoss, Optimizer, argmax,
-    class_accuracy, cross_entropy, cross_entropy_micrograd, dataset_loss,
+    class_accuracy, cross_entropy, cross_entropy_micrograd, dataset_loss, point_losses,
 };
 use circuitgrad::{Tape, Value, XorshiftStar};
 use plotters::prelude::*;
@@ -183,7 +183,10 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         }
         let l = train.run(&mlp, loss, true)?;
         if let Err(e) = NonFiniteLoss::check(step + 1, l) {
-            stopped = Some(e);
+            // Where it started: the first training point whose loss circuit has a NaN or an
+            // infinity, and the op in it, at the parameters of this step.
+            let total = dataset_loss(&mlp, &splits.train, loss)?;
+            stopped = Some(e.locate(&total, point_losses(&mlp, &splits.train, loss)?));
             break;
         }
         optimizer.step();

@@ -74,6 +74,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod check;
 pub mod data;
 pub mod derivative;
 mod engine;
@@ -83,6 +84,7 @@ pub mod script;
 pub mod tape;
 mod tutorial;
 
+pub use check::{Anomaly, GradCheck, gradcheck};
 pub use data::{Rng, XorshiftStar};
 pub use derivative::{grad, hessian, jvp};
 pub use engine::fast::pool;

@@ -51,6 +51,7 @@ use rustc_hash::FxHashMap;
 
 use crate::Value;
 use crate::engine::backward::Numbered;
+use crate::engine::custom::Custom;
 use crate::engine::node::Node;
 use crate::engine::table::{Arity, Op};
 
@@ -69,6 +70,9 @@ pub struct Tape {
     leaves: Vec<(usize, Value)>,
     /// Where each compiled node is, by address (valid because `root` keeps every one alive).
     index: FxHashMap<*const RefCell<Node>, usize>,
+    /// The rules of the custom ops' nodes, by position (their op alone does not say how to
+    /// compute them).
+    customs: FxHashMap<usize, Custom>,
     /// The output; holding it keeps the compiled circuit alive.
     root: Value,
 }
@@ -102,6 +106,7 @@ impl Value {
         let mut value = Vec::with_capacity(n);
         let mut scalars = Vec::new();
         let mut leaves = Vec::new();
+        let mut customs = FxHashMap::default();
         for (i, v) in numbered.order.iter().enumerate() {
             let node = v.0.borrow();
             let [a, b] = node.inputs();
@@ -114,6 +119,9 @@ impl Value {
             };
             if node.op() == Op::Leaf {
                 leaves.push((i, v.clone()));
+            }
+            if let Some(custom) = node.custom() {
+                customs.insert(i, custom);
             }
             op.push(node.op());
             input.push([position(a, i), second]);
@@ -130,6 +138,7 @@ impl Value {
             value,
             leaves,
             index: numbered.index,
+            customs,
             root: self.clone(),
         }
     }
@@ -150,13 +159,16 @@ impl Tape {
         for (i, leaf) in &self.leaves {
             self.value[*i] = leaf.data();
         }
-        let value = &mut self.value[..];
+        let (value, customs) = (&mut self.value[..], &self.customs);
         assert!(!value.is_empty());
         let mask = value.len() - 1;
         for (i, (&op, &[a, b])) in self.op.iter().zip(&self.input).enumerate() {
-            if op != Op::Leaf {
-                value[i & mask] = op.eval(value[a & mask], value[b & mask]);
-            }
+            let (x, y) = (value[a & mask], value[b & mask]);
+            value[i & mask] = match op {
+                Op::Leaf => continue,
+                Op::Custom | Op::Custom2 => customs.get(&i).map_or(f64::NAN, |c| c.eval(x, y)),
+                op => op.eval(x, y),
+            };
         }
         self.value[self.op.len() - 1]
     }
@@ -176,15 +188,19 @@ impl Tape {
         let n = self.op.len();
         self.grad[..n].fill(0.0); // the scalar slots and the padding never receive a grad
         self.grad[n - 1] = 1.0;
-        let (value, grad) = (&self.value[..], &mut self.grad[..]);
+        let (value, grad, customs) = (&self.value[..], &mut self.grad[..], &self.customs);
         assert!(!value.is_empty() && grad.len() == value.len());
         let mask = value.len() - 1;
         for (i, (&op, &[a, b])) in self.op.iter().zip(&self.input).enumerate().rev() {
-            if op == Op::Leaf {
-                continue;
-            }
             let g = grad[i & mask];
-            let [da, db] = op.local(value[a & mask], value[b & mask], value[i & mask]);
+            let (x, y) = (value[a & mask], value[b & mask]);
+            let [da, db] = match op {
+                Op::Leaf => continue,
+                Op::Custom | Op::Custom2 => {
+                    customs.get(&i).map_or([f64::NAN; 2], |c| c.local(x, y))
+                }
+                op => op.local(x, y, value[i & mask]),
+            };
             grad[a & mask] += da * g;
             if op.arity() == Arity::Two {
                 grad[b & mask] += db * g;

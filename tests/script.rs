@@ -212,7 +212,7 @@ fn every_error_says_what_was_wrong_and_what_is_allowed() {
         ("exp = 1", "`exp` is a function; bind another name"),
         (
             ":frob",
-            "unknown command `:frob` (commands: :backward NAME, :grad NAME, :trace NAME, :draw NAME FILE, :vars, :help, :quit [CODE])",
+            "unknown command `:frob` (commands: :backward NAME, :grad NAME, :check NAME, :why NAME, :trace NAME, :draw NAME FILE, :vars, :help, :quit [CODE])",
         ),
         (
             ":backward",

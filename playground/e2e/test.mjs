@@ -223,7 +223,11 @@ try {
   const shownLoss = await page.locator('[data-testid="train-loss"]').textContent();
   check(!/NaN|inf/i.test(shownLoss), 'no NaN shown as a result', `train loss shows ${shownLoss}`);
   const notice = await page.locator('#train-graph .notice').textContent();
-  check(notice.startsWith('Training stopped'), 'the circuit says its numbers come from a broken model', notice.slice(0, 60));
+  check(notice.startsWith('Training stopped') && notice.includes('it started at the marked node: forward:'), 'the circuit of the point where it started says which op went non-finite', notice.slice(0, 160));
+  const origin = await page.evaluate(() => window.playground.frame().origin);
+  const marked = page.locator('#train-graph [data-testid="node"].origin');
+  check(await marked.count() === 1 && await marked.getAttribute('data-index') === String(origin.node), 'and that node is marked', `node ${origin.node}`);
+  check(JSON.stringify(await page.evaluate(() => window.playground.chosen())) === JSON.stringify(origin.point), 'the point shown is where it started', JSON.stringify(origin.point));
   await page.screenshot({ path: path.join(shotDir, '5-diverged.png'), fullPage: true });
   await page.fill('#settings [name="lr"]', '0.1');
   await button('Reset').click();
@@ -281,6 +285,17 @@ try {
   await page.screenshot({ path: path.join(shotDir, '6b-gradient.png'), fullPage: true });
   await page.uncheck('[data-testid="show-grad"]');
   check(await circuitNodes.count() === 5, 'unticking draws f again', `${await circuitNodes.count()} nodes`);
+  // Checking the gradients: each leaf's grad beside a central difference.
+  await button('check gradients').click();
+  const checkX = await page.locator('[data-testid="check-x"]').textContent();
+  check(checkX.startsWith('grad -5 · numeric -') && checkX.endsWith('agree'), 'checking the gradients shows the numeric beside the analytic grad of each leaf', checkX);
+  check((await page.locator('[data-testid="check-summary"]').textContent()).startsWith('every grad agrees'), 'and says they all agree');
+  await page.screenshot({ path: path.join(shotDir, '6c-checked.png'), fullPage: true });
+  await page.fill('[data-testid="expression"]', 'x = 0\ny = 2\nf = relu(x) * y');
+  await button('Run').click();
+  await button('check gradients').click();
+  const kink = await page.locator('[data-testid="check-x"]').textContent();
+  check(kink.endsWith('a kink within the step'), 'a kink within the step is said to be one, not a failure', kink);
   // A huge circuit: refused for drawing, the page still answers.
   const huge = 'x = 1\ny = ' + Array(3000).fill('x').join(' * ');
   await page.fill('[data-testid="expression"]', huge);

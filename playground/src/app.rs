@@ -51,6 +51,8 @@ pub enum Request {
     },
     /// Moves a leaf of the script's circuit; answers with the new numbers.
     SetLeaf { name: String, value: f64 },
+    /// Checks the gradient of the circuit on show against central differences, for each leaf.
+    CheckGradients,
 }
 
 /// Which circuit a walk steps through.
@@ -194,6 +196,10 @@ impl App {
                 self.show(&circuit, shown, &mut replies);
                 self.circuit = Some(circuit);
                 Ok(replies)
+            }
+            Request::CheckGradients => {
+                let circuit = self.circuit.as_ref().ok_or("no script has run yet")?;
+                Ok(json!({ "check": circuit.check()? }))
             }
             Request::SetLeaf { name, value } => {
                 let circuit = self.circuit.as_ref().ok_or("no script has run yet")?;

@@ -128,6 +128,37 @@ impl Circuit {
             .collect()
     }
 
+    /// The gradient of the circuit on show beside central differences, for each named leaf of
+    /// it (`circuitgrad::gradcheck`): one row a leaf, `{name, analytic, numeric, verdict}`, and
+    /// whether all passed.
+    ///
+    /// # Errors
+    /// No value is bound.
+    pub fn check(&self) -> Result<Json, String> {
+        let (_, shown) = self.shown().ok_or("the script binds no value to check")?;
+        let leaves: Vec<(String, Value)> = self
+            .leaves()
+            .into_iter()
+            .filter_map(|(name, _)| Some((name.clone(), self.session.get(&name)?.clone())))
+            .collect();
+        let wrt: Vec<&Value> = leaves.iter().map(|(_, v)| v).collect();
+        let check = circuitgrad::gradcheck(shown, &wrt);
+        let rows: Vec<Json> = leaves
+            .iter()
+            .zip(check.rows())
+            .map(|((name, _), row)| {
+                json!({
+                    "name": name,
+                    "analytic": crate::graph::num(row.analytic),
+                    "numeric": crate::graph::num(row.numeric),
+                    "verdict": format!("{:?}", row.verdict).to_lowercase(),
+                    "in_circuit": row.node.is_some(),
+                })
+            })
+            .collect();
+        Ok(json!({ "rows": rows, "passed": check.passed(), "text": check.to_string() }))
+    }
+
     /// Sets a named leaf's value (the next walkthrough recomputes everything from it).
     ///
     /// # Errors

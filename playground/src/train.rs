@@ -2,8 +2,8 @@
 
 use circuitgrad::data::{Dataset, XorshiftStar, YinYang, moons};
 use circuitgrad::nn::{
-    Activation, AdamW, AdamWConfig, Init, Mlp, NnError, NonFiniteLoss, Optimizer, Sgd, SgdConfig,
-    cross_entropy_micrograd, dataset_loss,
+    Activation, AdamW, AdamWConfig, Init, LossOrigin, Mlp, NnError, NonFiniteLoss, Optimizer, Sgd,
+    SgdConfig, cross_entropy_micrograd, dataset_loss, point_losses,
 };
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
@@ -85,6 +85,9 @@ pub struct Trainer {
     history: Vec<(f64, f64)>,
     /// Why training stopped, if it did.
     stopped: Option<Stopped>,
+    /// Where a non-finite loss started: the training point, and the node of its loss circuit (as
+    /// `datapoint_loss` builds it, numbered as its trace) with the sentence that says what happened.
+    origin: Option<Origin>,
     /// The corners of the plane shown: [x0, y0, x1, y1].
     bounds: [f64; 4],
 }
@@ -175,6 +178,7 @@ impl Trainer {
             grads,
             history: Vec::new(),
             stopped: None,
+            origin: None,
             bounds,
         })
     }
@@ -216,8 +220,24 @@ impl Trainer {
                 .map(|l| l.data())
                 .unwrap_or(f64::NAN),
         };
-        let l = NonFiniteLoss::check(step, loss.data())
-            .map_err(|e| Stopped::Failed(format!("{e}. Press Reset to start again.")))?;
+        let l = NonFiniteLoss::check(step, loss.data()).map_err(|e| {
+            // Where it started, in the first point's circuit that has a NaN or an infinity: the
+            // circuits `datapoint_loss` shows, so the page can show that point's and mark the node.
+            let each = point_losses(&self.mlp, &self.train, cross_entropy_micrograd);
+            let e = e.locate(&loss, each.unwrap_or_default());
+            if let Some(LossOrigin {
+                point: Some(point),
+                anomaly,
+            }) = e.origin.as_deref()
+            {
+                self.origin = Some(Origin {
+                    point: *point,
+                    node: anomaly.node,
+                    message: anomaly.to_string(),
+                });
+            }
+            Stopped::Failed(format!("{e}. Press Reset to start again."))
+        })?;
         loss.backward();
         for (g, p) in self.grads.iter_mut().zip(self.optimizer.parameters()) {
             *g = p.grad();
@@ -255,16 +275,23 @@ impl Trainer {
     /// # Errors
     /// When there is no such point.
     pub fn remove_point(&mut self, i: usize) -> Result<(), String> {
-        self.train
-            .remove(i)
-            .map(|_| ())
-            .ok_or_else(|| match self.train.len() {
-                0 => "the training set is empty: there is no point to remove".to_string(),
-                n => format!(
-                    "there is no training point {i}: the points are numbered 0 to {}",
-                    n - 1
-                ),
-            })
+        let removed = self.train.remove(i).map(|_| ());
+        if removed.is_some() {
+            // The origin of a divergence follows its point, or goes with it.
+            self.origin = self.origin.take().and_then(|mut o| {
+                (o.point != i).then(|| {
+                    o.point -= usize::from(o.point > i);
+                    o
+                })
+            });
+        }
+        removed.ok_or_else(|| match self.train.len() {
+            0 => "the training set is empty: there is no point to remove".to_string(),
+            n => format!(
+                "there is no training point {i}: the points are numbered 0 to {}",
+                n - 1
+            ),
+        })
     }
 
     /// Training that stopped for want of data goes on once there is some.
@@ -406,6 +433,15 @@ impl Trainer {
             "stopped": self.stopped.as_ref().map(Stopped::to_string),
             // The circuit's numbers then come from parameters that broke the loss.
             "diverged": matches!(self.stopped, Some(Stopped::Failed(_))),
+            // Where the non-finite loss started: a training point, and a node of its circuit.
+            "origin": self.origin.as_ref().filter(|_| self.stopped.is_some()).and_then(|o| {
+                let [x, y] = self.train.points.get(o.point)?;
+                Some(json!({
+                    "point": [x, y, self.train.labels.get(o.point)?],
+                    "node": o.node,
+                    "message": o.message,
+                }))
+            }),
             "bounds": self.bounds,
             "classes": self.train.classes,
             "cells": cells,
@@ -436,6 +472,13 @@ impl Trainer {
             .map_err(|e| e.to_string())?
             .labeled("loss"))
     }
+}
+
+/// Where a non-finite loss started (see `Trainer::origin`).
+struct Origin {
+    point: usize,
+    node: usize,
+    message: String,
 }
 
 /// Why training stopped: what makes it go on again differs.

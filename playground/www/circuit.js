@@ -2,7 +2,7 @@
 
 import { call } from './engine.js';
 import { GraphView } from './graph.js';
-import { $ } from './util.js';
+import { $, full } from './util.js';
 
 const EXAMPLES = {
   'f = (x + y) z': 'x = -2\ny = 5\nz = -4\nq = x + y\nf = q * z',
@@ -49,8 +49,34 @@ function showChoice() {
   draw(call({ cmd: 'show', wrt: gradientLeaf() }));
 }
 
+// Each leaf's analytic grad beside its numerical one, in the leaf's row.
+function checkGradients() {
+  const answer = call({ cmd: 'check_gradients' });
+  if (answer.error) { $('error').textContent = answer.error; return; }
+  const { rows, passed } = answer.check;
+  const word = { pass: 'agree', fail: 'DISAGREE', kink: 'a kink within the step', notfinite: 'not finite' };
+  for (const row of rows) {
+    const cell = document.querySelector(`[data-testid="check-${row.name}"]`);
+    if (!cell) continue;
+    cell.textContent = row.in_circuit
+      ? `grad ${full(row.analytic)} · numeric ${full(row.numeric)}: ${word[row.verdict]}`
+      : 'not in the circuit';
+    cell.className = `check ${row.verdict}`;
+  }
+  $('check-summary').textContent = passed
+    ? `every grad agrees with its central difference (${rows.length} leaves)`
+    : 'some grads do not agree with their central differences: see the leaves';
+}
+
+// Results of a check no longer hold once anything moves.
+function clearCheck() {
+  document.querySelectorAll('#leaves .check').forEach((c) => { c.textContent = ''; c.className = 'check'; });
+  $('check-summary').textContent = '';
+}
+
 // A script's answer: its replies and errors, the picture, a slider per leaf.
 function draw(answer) {
+  clearCheck();
   const errors = answer.error ? [answer.error] : answer.errors.map((e) => e.message);
   if (answer.graph_error) errors.push(answer.graph_error);
   $('error').textContent = errors.join('\n');
@@ -73,9 +99,11 @@ function draw(answer) {
     const span = Math.max(1, Math.abs(value)) * 3;
     row.innerHTML = `<label for="leaf-${name}">${name}</label>
       <input type="range" id="leaf-${name}" min="${value - span}" max="${value + span}" step="any" value="${value}">
-      <input type="number" step="any" value="${value}" aria-label="${name}">`;
+      <input type="number" step="any" value="${value}" aria-label="${name}">
+      <span class="check" data-testid="check-${name}"></span>`;
     const [range, box] = row.querySelectorAll('input');
     const move = (v) => {
+      clearCheck();
       const r = call({ cmd: 'set_leaf', name, value: v });
       if (r.error) { $('error').textContent = r.error; return; }
       $('error').textContent = errors.join('\n');
@@ -103,6 +131,7 @@ export function initCircuit() {
     $('examples').appendChild(b);
   }
   $('run').addEventListener('click', runScript);
+  $('check').addEventListener('click', checkGradients);
   $('show-grad').addEventListener('change', showChoice);
   $('grad-wrt').addEventListener('change', () => { if ($('show-grad').checked) showChoice(); });
   $('expression').addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.ctrlKey) runScript(); });

@@ -54,6 +54,7 @@ export class GraphView {
   // A new circuit: lay it out (the crate's layout) and show its numbers.
   setGraph(graph) {
     this.graph = graph;
+    this.origin = null;
     this.walk = null;
     this.caption.textContent = '';
     this.detail.textContent = '';
@@ -221,6 +222,15 @@ export class GraphView {
       if (!s.contributions.length) lines.push('  a leaf: nothing below it to pass the grad to');
       this.detail.textContent = lines.join('\n');
     }
+  }
+
+  // Marks node i as where a NaN or an infinity started, and brings it into view.
+  markOrigin(i) {
+    if (!this.graph || !this.nodeEls[i]) return;
+    if (this.origin !== null) this.nodeEls[this.origin].g.classList.remove('origin');
+    this.origin = i;
+    this.nodeEls[i].g.classList.add('origin');
+    this.follow(i);
   }
 
   // Keeps node i in view while walking: if it is outside, the view moves to centre it.

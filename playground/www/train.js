@@ -13,6 +13,7 @@ let playing = false;
 let chosen = null; // [x, y, class] of the datapoint whose circuit is shown
 let trainGraph = null;
 let graphProblem = ''; // why no circuit is shown, if none is
+let shownOrigin = null; // the divergence whose point was last chosen for the circuit, as JSON
 const surfaceCanvas = document.createElement('canvas');
 
 function settingsFromForm() {
@@ -93,7 +94,21 @@ function show(f) {
   $('opt-name').textContent = `(${f.optimizer}, lr ${f.lr})`;
   const a = performance.now();
   drawPlane();
-  if (trainGraph) {
+  if (trainGraph && f.origin) {
+    // Where the loss stopped being finite: that point's circuit, its first non-finite node marked.
+    const key = JSON.stringify(f.origin);
+    if (key !== shownOrigin) {
+      shownOrigin = key;
+      choose(f.origin.point);
+    }
+    if (JSON.stringify(chosen) === JSON.stringify(f.origin.point)) {
+      trainGraph.markOrigin(f.origin.node);
+      trainGraph.setNotice(`Training stopped: the loss was not finite. In this point's circuit it started at the marked node: ${f.origin.message}. Reset to start again.`);
+    } else {
+      trainGraph.setNotice('Training stopped. The numbers below come from the parameters whose loss was not finite: they show where it broke, not a result. Reset to start again.');
+    }
+  } else if (trainGraph) {
+    shownOrigin = null;
     trainGraph.setNotice(f.diverged
       ? 'Training stopped. The numbers below come from the parameters whose loss was not finite: they show where it broke, not a result. Reset to start again.'
       : graphProblem);

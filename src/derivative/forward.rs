@@ -2,7 +2,7 @@
 
 use crate::Value;
 use crate::engine::backward::Numbered;
-use crate::engine::table::{Arity, Op};
+use crate::engine::table::Op;
 
 /// The derivative of `output` along a direction: how fast it changes when each value of
 /// `tangents` moves at its given rate, `Σ ∂output/∂v · t` over the pairs `(v, t)`.
@@ -60,16 +60,11 @@ pub fn jvp(output: &Value, tangents: &[(&Value, f64)]) -> f64 {
 /// A node's local derivatives at the data its inputs hold now.
 fn local_derivatives(node: &Value) -> [f64; 2] {
     let node = node.node();
-    let op = node.op();
-    if op == Op::Leaf {
+    if node.op() == Op::Leaf {
         return [0.0, 0.0];
     }
     let [a, b] = node.inputs();
     let x = a.map_or(f64::NAN, Value::data);
-    let y = match op.arity() {
-        Arity::Two => b.map_or(f64::NAN, Value::data),
-        Arity::OneAndScalar => node.scalar(),
-        _ => f64::NAN,
-    };
-    op.local(x, y, node.data)
+    let y = b.map_or(f64::NAN, Value::data);
+    node.rule().local(x, y, node.data)
 }

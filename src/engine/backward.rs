@@ -45,6 +45,21 @@ impl Node {
     }
 }
 
+impl Node {
+    /// For a custom op: its local derivatives from the rules in its side slot.
+    pub(crate) fn chain_custom(&self) {
+        let Some(custom) = self.custom() else { return };
+        let [a, b] = self.inputs();
+        let Some(a) = a else { return };
+        let y = b.map_or(f64::NAN, Value::data);
+        let local = custom.local(a.data(), y);
+        a.add_grad(local[0] * self.grad);
+        if let Some(b) = b {
+            b.add_grad(local[1] * self.grad);
+        }
+    }
+}
+
 impl Value {
     /// Backpropagates from this value: sets its gradient to 1 and fills in the gradient of every node
     /// below it, each the derivative of this value with respect to that node.

@@ -3,13 +3,15 @@
 //! A node is 48 bytes, so a node plus `Rc`'s two counts and `RefCell`'s borrow flag (72 bytes) fits
 //! the allocator's 80-byte chunk: one allocation per node, nothing else on the heap. To get there
 //! the second input shares one word between "another value" and "a scalar operand" (see [`Rhs`]),
-//! and a label lives in a side table (see [`crate::engine::label`]) so that unlabelled nodes pay
-//! four bytes for it.
+//! and a label or a custom op's rules live in a side table (see `extra.rs`) so that the other
+//! nodes pay four bytes for them.
 
 use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
-use crate::engine::label::{self, LabelId};
+use crate::engine::custom::Custom;
+use crate::engine::extra::{self, ExtraId};
+use crate::engine::rule::Rule;
 use crate::engine::table::{Arity, Op};
 use crate::engine::value::Value;
 
@@ -37,7 +39,8 @@ pub(crate) struct Node {
     op: Op,
     /// Set only while a graph walk is in progress; every walk clears what it set.
     pub(crate) visited: bool,
-    pub(crate) label: LabelId,
+    /// The node's label and custom rules, if it has either (see `extra.rs`).
+    pub(crate) extra: ExtraId,
 }
 
 /// The second input of a node, in one word: a value (two-input ops), a scalar operand (`x * 0.5`,
@@ -83,14 +86,14 @@ impl Node {
             backward: op.backward(),
             op,
             visited: false,
-            label: LabelId::NONE,
+            extra: ExtraId::NONE,
         }
     }
 
     /// Writes a new node over a detached, unlinked one from the free list, field by field.
     #[inline(always)]
     pub(crate) fn reuse(&mut self, data: f64, op: Op, lhs: Option<Value>, rhs: Rhs) {
-        debug_assert!(self.lhs.is_none() && self.op == Op::Leaf && self.label == LabelId::NONE);
+        debug_assert!(self.lhs.is_none() && self.op == Op::Leaf && self.extra == ExtraId::NONE);
         self.data = data;
         self.grad = 0.0;
         // The old first input is `None` (detached and unlinked): forgetting it leaks nothing, and
@@ -142,9 +145,22 @@ impl Node {
         [self.lhs(), self.rhs()]
     }
 
-    /// How traces print this node's op: `leaf`, `+`, `* 0.5`, `tanh`, …
+    /// How traces print this node's op: `leaf`, `+`, `* 0.5`, `tanh`, a custom op's name…
     pub(crate) fn describe(&self) -> String {
-        self.op.describe(self.scalar())
+        self.rule().name()
+    }
+
+    /// The rules of a custom op's node (`None` for the ops of the table).
+    pub(crate) fn custom(&self) -> Option<Custom> {
+        match self.op {
+            Op::Custom | Op::Custom2 => extra::custom(self.extra),
+            _ => None,
+        }
+    }
+
+    /// How this node computes its value and local derivatives from its inputs' values.
+    pub(crate) fn rule(&self) -> Rule {
+        Rule::of(self)
     }
 
     /// Links a detached node into the free list: its first-input field holds the next kept node.
@@ -173,11 +189,11 @@ impl Node {
 }
 
 impl Drop for Node {
-    /// Frees the label. The inputs are normally gone already (the last handle's `Drop` takes them
+    /// Frees the side slot. The inputs are normally gone already (the last handle's `Drop` takes them
     /// out, see `Value::drop`); any still here are dropped as handles, and `Value::drop` frees them
     /// with its loop.
     fn drop(&mut self) {
-        label::release(self.label);
+        extra::release(self.extra);
         drop(self.detach());
     }
 }

@@ -85,6 +85,13 @@ op_table! {
     /// ∂aᵇ/∂b = aᵇ·ln a, and 0 for `a = 0 < b`.
     PowDb(a, b) "∂^/∂b" = pow_value_db, [pow_value_db_da, pow_value_db_db],
         |out| [a.pow(&(b - 1.0)) * (b * a.ln() + 1.0), out * a.ln()];
+
+    @custom {
+        /// An op of your own with one input ([`Value::custom`](crate::Value::custom)).
+        Custom(x);
+        /// An op of your own with two inputs ([`Value::custom2`](crate::Value::custom2)).
+        Custom2(a, b);
+    }
 }
 
 /// A local derivative written as a circuit: a number that does not depend on the inputs (`x + c`

@@ -12,6 +12,9 @@
 //! inputs) or a `Value`, and its value must be the `local` function's bit for bit
 //! (`tests/higher_order.rs` checks it for every row).
 //!
+//! A last section, `@custom { … }`, lists the ops of your own by their inputs only: their rules are
+//! in their nodes (see `custom.rs`), and the arms for them read them there.
+//!
 //! From each row it writes the enum variant (with the row's doc comment), and the arms of:
 //! `Op::ALL`, `Op::arity`, `Op::describe` (how traces print a node), `Op::eval` and `Op::local`
 //! (the numbers, for the tape, the walkthrough and forward mode), `Op::backward` (the node's
@@ -23,7 +26,11 @@ macro_rules! op_table {
         $(#[doc = $doc:literal])*
         $Op:ident $shape:tt $printed:literal = $forward:ident, $derivs:tt,
             |$out:ident| [$($circuit:expr),+];
-    )*) => {
+    )*
+    @custom {$(
+        $(#[doc = $cdoc:literal])*
+        $COp:ident $cshape:tt;
+    )*}) => {
         /// The op that made a node: one variant per row of the op table, and [`Op::Leaf`] for the
         /// circuit's inputs.
         ///
@@ -52,10 +59,15 @@ macro_rules! op_table {
                 $(#[doc = $doc])*
                 $Op,
             )*
+            $(
+                $(#[doc = $cdoc])*
+                $COp,
+            )*
         }
 
         impl Op {
-            /// Every op of the table, in table order ([`Op::Leaf`] is not one).
+            /// Every op of the table, in table order: every op [`apply`](Op::apply) can build
+            /// ([`Op::Leaf`] and the custom ops, whose rules live in their nodes, are not in it).
             pub const ALL: &'static [Op] = &[$(Op::$Op),*];
 
             /// What a node of this op takes: nothing, one input, two, or one and a scalar operand.
@@ -64,6 +76,7 @@ macro_rules! op_table {
                 match self {
                     Op::Leaf => Arity::Zero,
                     $(Op::$Op => op_table!(@arity $shape),)*
+                    $(Op::$COp => op_table!(@arity $cshape),)*
                 }
             }
 
@@ -73,27 +86,32 @@ macro_rules! op_table {
                 match self {
                     Op::Leaf => String::from("leaf"),
                     $(Op::$Op => op_table!(@describe $shape $printed c),)*
+                    $(Op::$COp => String::from("custom"),)*
                 }
             }
 
             /// The forward rule on plain numbers: `x` is the first input, `y` the second input or
-            /// the scalar operand (ignored by one-input ops); a leaf gives back `x`.
+            /// the scalar operand (ignored by one-input ops); a leaf gives back `x`, and a custom
+            /// op, whose rules are in its nodes, NaN.
             #[inline(always)]
             pub fn eval(self, x: f64, y: f64) -> f64 {
                 match self {
                     Op::Leaf => x,
                     $(Op::$Op => op_table!(@eval $shape $forward x y),)*
+                    $(Op::$COp => f64::NAN,)*
                 }
             }
 
             /// The local derivatives with respect to the first and the second input (0 where
-            /// there is none), at inputs `x`, `y` (as for [`eval`](Op::eval)) and output `out`.
+            /// there is none), at inputs `x`, `y` (as for [`eval`](Op::eval)) and output `out`
+            /// (NaN for a custom op, whose rules are in its nodes).
             #[inline(always)]
             pub fn local(self, x: f64, y: f64, out: f64) -> [f64; 2] {
                 let _ = (x, y, out); // a leaf uses none of them
                 match self {
                     Op::Leaf => [0.0, 0.0],
                     $(Op::$Op => op_table!(@local $shape $derivs x y out),)*
+                    $(Op::$COp => [f64::NAN, f64::NAN],)*
                 }
             }
 
@@ -104,6 +122,7 @@ macro_rules! op_table {
                 match self {
                     Op::Leaf => |_| {},
                     $(Op::$Op => op_table!(@backward $shape $derivs),)*
+                    $(Op::$COp => (|n| n.chain_custom()) as crate::engine::node::BackwardFn,)*
                 }
             }
 
@@ -126,6 +145,11 @@ macro_rules! op_table {
                         let $out: &crate::Value = out;
                         op_table!(@pick k $($circuit),+)
                     })*
+                    // The next derivative, as a node of its own (NaN past the ones given).
+                    $(Op::$COp => match out.node().custom() {
+                        Some(c) => Dx::Node(c.derivative(k).apply(x, y)),
+                        None => Dx::Const(f64::NAN),
+                    },)*
                 }
             }
         }

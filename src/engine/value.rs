@@ -8,8 +8,8 @@ use std::fmt;
 use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
+use crate::engine::extra;
 use crate::engine::fast::{free, pool};
-use crate::engine::label;
 use crate::engine::node::{Node, NodeRc, Rhs};
 use crate::engine::number::Number;
 use crate::engine::table::Op;
@@ -182,7 +182,7 @@ impl Value {
     /// ```
     pub fn set_label(&self, label: &str) {
         let mut node = self.0.borrow_mut();
-        node.label = label::replace(node.label, label);
+        node.extra = extra::set_label(node.extra, label);
     }
 
     /// This node's name, if it has one.
@@ -192,7 +192,7 @@ impl Value {
     /// assert_eq!(Value::new(1.0).label(), None);
     /// ```
     pub fn label(&self) -> Option<String> {
-        label::get(self.0.borrow().label)
+        extra::label(self.0.borrow().extra)
     }
 
     /// A short name for the op that made this node: `leaf`, `+`, `*`, `tanh`, `* 0.5`, `^2`, …
@@ -226,6 +226,20 @@ impl Value {
             .flatten()
             .cloned()
             .collect()
+    }
+
+    /// The same number as a new leaf: a circuit built from it does not reach this node, so
+    /// gradients stop there (PyTorch's `detach`, JAX's `stop_gradient`).
+    ///
+    /// ```
+    /// # use circuitgrad::Value;
+    /// let x = Value::new(3.0);
+    /// let y = &x * &x.detach(); // x times a constant 3
+    /// y.backward();
+    /// assert_eq!((y.data(), x.grad()), (9.0, 3.0)); // not 2x = 6
+    /// ```
+    pub fn detach(&self) -> Value {
+        Value::new(self.data())
     }
 
     /// Whether two handles point at the same node (not whether their data are equal).
@@ -292,7 +306,7 @@ impl fmt::Debug for Value {
             let node = self.0.borrow();
             let inputs = node.inputs().iter().flatten().count();
             let op = node.describe();
-            (node.data, node.grad, op, label::get(node.label), inputs)
+            (node.data, node.grad, op, extra::label(node.extra), inputs)
         };
         f.debug_struct("Value")
             .field("data", &Number(data))

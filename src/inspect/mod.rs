@@ -3,3 +3,36 @@
 pub mod draw;
 pub(crate) mod trace;
 pub mod walkthrough;
+
+/// A node written as an expression of its inputs, from its op as traces print it: `a * b`,
+/// `x * 0.5`, `1 - x`, `x^2`, `tanh(x)`, `max(a, b)`.
+pub(crate) fn expression(op: &str, inputs: &[String]) -> String {
+    let symbol = |c: char| "+-*/^".contains(c);
+    match inputs {
+        [a, b] if op.chars().all(symbol) => format!("{a} {op} {b}"),
+        // A scalar operand before the input (`1 -`, `-2 /`) or after it (`* 0.5`, `^2`).
+        [x] if op.ends_with(symbol) => format!("{op} {x}"),
+        [x] if op.starts_with('^') => format!("{x}{op}"),
+        [x] if op.starts_with(symbol) => format!("{x} {op}"),
+        _ => format!("{op}({})", inputs.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expression;
+
+    #[test]
+    fn every_shape_of_op_reads_as_math() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(expression("*", &s(&["a", "b"])), "a * b");
+        assert_eq!(expression("^", &s(&["a", "b"])), "a ^ b");
+        assert_eq!(expression("* 0.5", &s(&["x"])), "x * 0.5");
+        assert_eq!(expression("^2", &s(&["x"])), "x^2");
+        assert_eq!(expression("1 -", &s(&["x"])), "1 - x");
+        assert_eq!(expression("-2 /", &s(&["x"])), "-2 / x");
+        assert_eq!(expression("tanh", &s(&["x"])), "tanh(x)");
+        assert_eq!(expression("∂max/∂a", &s(&["a", "b"])), "∂max/∂a(a, b)");
+        assert_eq!(expression("softplus'", &s(&["x"])), "softplus'(x)");
+    }
+}

@@ -45,7 +45,8 @@ use std::fmt;
 use crate::Value;
 use crate::engine::backward::Numbered;
 use crate::engine::number;
-use crate::engine::table::{Arity, Op};
+use crate::engine::rule::Rule;
+use crate::engine::table::Op;
 
 /// One node of a [`Walkthrough`]: what it is and its values at the end of the walk.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,11 +116,19 @@ pub struct Snapshot {
 }
 
 /// The forward and backward passes of a circuit, node by node; see the [module docs](self).
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Two walkthroughs are equal when their nodes are: the same ops by name, wiring and numbers.
+#[derive(Clone, Debug)]
 pub struct Walkthrough {
     nodes: Vec<WalkNode>,
-    /// Each node's op and scalar operand (NaN where there is none), for replaying steps.
-    ops: Vec<(Op, f64)>,
+    /// Each node's rule, for replaying steps.
+    rules: Vec<Rule>,
+}
+
+impl PartialEq for Walkthrough {
+    fn eq(&self, other: &Walkthrough) -> bool {
+        self.nodes == other.nodes
+    }
 }
 
 impl Value {
@@ -129,13 +138,13 @@ impl Value {
     /// in the circuit (grads included). No recursion: any depth works.
     pub fn walkthrough(&self) -> Walkthrough {
         let numbered = Numbered::below(self);
-        let mut ops = Vec::with_capacity(numbered.order.len());
+        let mut rules = Vec::with_capacity(numbered.order.len());
         let mut nodes = Vec::with_capacity(numbered.order.len());
         for (i, value) in numbered.order.iter().enumerate() {
             let node = value.0.borrow();
-            ops.push((node.op(), node.scalar()));
+            rules.push(node.rule());
             nodes.push(WalkNode {
-                op: node.op().describe(node.scalar()),
+                op: node.describe(),
                 label: value.label(),
                 inputs: numbered.input_positions(i),
                 data: node.data,
@@ -143,7 +152,7 @@ impl Value {
                 local: Vec::new(),
             });
         }
-        let mut walk = Walkthrough { nodes, ops };
+        let mut walk = Walkthrough { nodes, rules };
         // One pass: a forward step gives a node's value, a backward step its final grad and, in
         // its contributions, its local derivatives.
         let n = walk.nodes.len();
@@ -232,7 +241,25 @@ impl Walkthrough {
 
     /// Node `i`'s value from its inputs' values (a leaf's is its data).
     fn eval(&self, i: usize, data: &[Option<f64>]) -> f64 {
-        let (op, c) = self.ops[i];
+        let rule = &self.rules[i];
+        if rule.op() == Op::Leaf {
+            return self.nodes[i].data;
+        }
+        let [x, y] = self.input_values(i, data);
+        rule.eval(x, y)
+    }
+
+    /// Node `i`'s local derivatives, one per input, from the values in `data`.
+    fn local(&self, i: usize, data: &[Option<f64>]) -> Vec<f64> {
+        let [x, y] = self.input_values(i, data);
+        let out = data[i].unwrap_or(f64::NAN);
+        let local = self.rules[i].local(x, y, out);
+        local[..self.nodes[i].inputs.len()].to_vec()
+    }
+
+    /// The values of node `i`'s first and second input (NaN where it has none, or where one is not
+    /// known yet).
+    fn input_values(&self, i: usize, data: &[Option<f64>]) -> [f64; 2] {
         let input = |j: usize| {
             self.nodes[i]
                 .inputs
@@ -240,26 +267,7 @@ impl Walkthrough {
                 .and_then(|&p| data[p])
                 .unwrap_or(f64::NAN)
         };
-        match op.arity() {
-            Arity::Zero => self.nodes[i].data,
-            Arity::One => op.eval(input(0), f64::NAN),
-            Arity::OneAndScalar => op.eval(input(0), c),
-            Arity::Two => op.eval(input(0), input(1)),
-        }
-    }
-
-    /// Node `i`'s local derivatives, one per input, from the values in `data`.
-    fn local(&self, i: usize, data: &[Option<f64>]) -> Vec<f64> {
-        let (op, c) = self.ops[i];
-        let value = |p: usize| data[p].unwrap_or(f64::NAN);
-        let inputs = &self.nodes[i].inputs;
-        let out = data[i].unwrap_or(f64::NAN);
-        match op.arity() {
-            Arity::Zero => Vec::new(),
-            Arity::One => vec![op.local(value(inputs[0]), f64::NAN, out)[0]],
-            Arity::OneAndScalar => vec![op.local(value(inputs[0]), c, out)[0]],
-            Arity::Two => op.local(value(inputs[0]), value(inputs[1]), out).to_vec(),
-        }
+        [input(0), input(1)]
     }
 }
 
@@ -376,13 +384,7 @@ impl fmt::Display for Walkthrough {
                 }
                 Phase::Forward => {
                     let inputs: Vec<String> = node.inputs.iter().map(|&i| self.name(i)).collect();
-                    let expr = match (node.op.as_str(), inputs.as_slice()) {
-                        ("+" | "-" | "*" | "/", [a, b]) => format!("{a} {} {b}", node.op),
-                        (op, [a]) if !op.chars().next().is_some_and(char::is_alphabetic) => {
-                            format!("{a} {op}")
-                        }
-                        (op, inputs) => format!("{op}({})", inputs.join(", ")),
-                    };
+                    let expr = super::expression(&node.op, &inputs);
                     writeln!(f, "forward  {name} = {expr} = {}", num(step.value))?
                 }
                 Phase::Backward => {

@@ -112,16 +112,41 @@ pub fn dataset_loss(
     data: &Dataset,
     loss: impl Fn(&[Value], usize) -> Result<Value, NnError>,
 ) -> Result<Value, NnError> {
-    check_data(mlp, data)?;
-    let losses = data
-        .points
-        .iter()
-        .zip(&data.labels)
-        .map(|(point, &label)| loss(&mlp.call(point)?, label))
-        .collect::<Result<Vec<Value>, NnError>>()?;
+    let losses = point_losses(mlp, data, loss)?;
     // `Sum` chains `+` from the first loss: ((l₀ + l₁) + l₂) + …, micrograd's order.
     let total: Value = losses.into_iter().sum();
     Ok(total * (1.0 / data.len() as f64))
+}
+
+/// Each point's loss, `loss(mlp(point), label)`, as a circuit of its own, in the data's order:
+/// what [`dataset_loss`] sums, for looking at one point (where a NaN started, say, with
+/// [`NonFiniteLoss::locate`](super::NonFiniteLoss::locate)).
+///
+/// # Errors
+/// As [`dataset_loss`].
+///
+/// ```
+/// use circuitgrad::{XorshiftStar, data::YinYang, nn::{Activation::*, Mlp, cross_entropy, dataset_loss, point_losses}};
+/// let mut rng = XorshiftStar::new(42);
+/// let splits = YinYang { n: 20, ..YinYang::default() }.generate(&mut rng)?;
+/// let mlp = Mlp::builder(2).layer(8, Tanh).layer(3, Linear).build(&mut rng)?;
+/// let each = point_losses(&mlp, &splits.train, cross_entropy)?;
+/// let mean = dataset_loss(&mlp, &splits.train, cross_entropy)?;
+/// let sum: f64 = each.iter().map(|l| l.data()).sum();
+/// assert!((mean.data() - sum / each.len() as f64).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn point_losses(
+    mlp: &Mlp,
+    data: &Dataset,
+    loss: impl Fn(&[Value], usize) -> Result<Value, NnError>,
+) -> Result<Vec<Value>, NnError> {
+    check_data(mlp, data)?;
+    data.points
+        .iter()
+        .zip(&data.labels)
+        .map(|(point, &label)| loss(&mlp.call(point)?, label))
+        .collect()
 }
 
 /// What [`dataset_loss`] and [`class_accuracy`] need of their arguments: some points, and one

@@ -39,8 +39,10 @@ pub use activation::{Activation, Init};
 pub use error::{NnError, SizeMismatch};
 pub use loss::{
     accuracy, argmax, class_accuracy, cross_entropy, cross_entropy_micrograd, dataset_loss,
-    margin_loss,
+    margin_loss, point_losses,
 };
 pub use mlp::{Mlp, MlpBuilder};
 pub use neuron::{Input, Layer, Neuron};
-pub use optim::{AdamW, AdamWConfig, AdamWState, NonFiniteLoss, Optimizer, Sgd, SgdConfig};
+pub use optim::{
+    AdamW, AdamWConfig, AdamWState, LossOrigin, NonFiniteLoss, Optimizer, Sgd, SgdConfig,
+};

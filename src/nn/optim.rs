@@ -27,6 +27,7 @@ use std::fmt;
 use super::NnError;
 use super::error::check;
 use crate::Value;
+use crate::check::Anomaly;
 
 /// What every optimiser does: step the parameters along their gradients, and clear the gradients.
 pub trait Optimizer {
@@ -433,12 +434,27 @@ impl Optimizer for Sgd {
 }
 
 /// A training run's loss became NaN or infinite: the run stops rather than print NaN forever.
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// [`check`](NonFiniteLoss::check) says when; [`locate`](NonFiniteLoss::locate) adds where it
+/// started: which point's circuit, and which op in it ([`Anomaly`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct NonFiniteLoss {
     /// The step at which it happened (from 1).
     pub step: u64,
     /// The loss: NaN, inf or -inf.
     pub loss: f64,
+    /// Where the first non-finite number started, once [`locate`](NonFiniteLoss::locate)d.
+    pub origin: Option<Box<LossOrigin>>,
+}
+
+/// Where a [`NonFiniteLoss`] started.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossOrigin {
+    /// The point (by its place in the data) whose circuit it is in, or `None` if no single point's
+    /// circuit has it (the sum of the points' losses, or a term over the parameters).
+    pub point: Option<usize>,
+    /// Where in that circuit (numbered as its trace).
+    pub anomaly: Anomaly,
 }
 
 impl NonFiniteLoss {
@@ -455,8 +471,40 @@ impl NonFiniteLoss {
         if loss.is_finite() {
             Ok(loss)
         } else {
-            Err(NonFiniteLoss { step, loss })
+            Err(NonFiniteLoss {
+                step,
+                loss,
+                origin: None,
+            })
         }
+    }
+
+    /// Finds where the non-finite number started: in the first of `points` (each one point's
+    /// circuit, in the data's order: its loss, or its score) that has one, else in `total`, the
+    /// loss's whole circuit (see [`Value::anomaly`]). Nothing in the circuits changes.
+    ///
+    /// ```
+    /// use circuitgrad::{Value, nn::NonFiniteLoss};
+    /// let w = Value::new(800.0).labeled("w");
+    /// let points: Vec<Value> = [0.5, 1.0].iter().map(|&x| (&w * x).exp()).collect();
+    /// let total = &points[0] + &points[1];
+    /// let e = NonFiniteLoss::check(4, total.data()).unwrap_err().locate(&total, points.clone());
+    /// assert_eq!(e.origin.as_ref().unwrap().point, Some(1)); // e^400 is finite, e^800 is not
+    /// assert!(e.to_string().contains("in point 1's circuit, forward: exp(800)"));
+    /// ```
+    pub fn locate(
+        mut self,
+        total: &Value,
+        points: impl IntoIterator<Item = Value>,
+    ) -> NonFiniteLoss {
+        let in_point = points
+            .into_iter()
+            .enumerate()
+            .find_map(|(i, p)| p.anomaly().map(|a| (Some(i), a)));
+        self.origin = in_point
+            .or_else(|| total.anomaly().map(|a| (None, a)))
+            .map(|(point, anomaly)| Box::new(LossOrigin { point, anomaly }));
+        self
     }
 }
 
@@ -464,10 +512,24 @@ impl fmt::Display for NonFiniteLoss {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the loss is {} at step {}, so training stopped: the steps diverged \
-             (a smaller learning rate usually helps)",
+            "the loss is {} at step {}, so training stopped: ",
             self.loss, self.step
-        )
+        )?;
+        match self.origin.as_deref() {
+            Some(LossOrigin {
+                point: Some(point),
+                anomaly,
+            }) => write!(
+                f,
+                "in point {point}'s circuit, {anomaly}. The steps diverged"
+            )?,
+            Some(LossOrigin {
+                point: None,
+                anomaly,
+            }) => write!(f, "in the loss's circuit, {anomaly}. The steps diverged")?,
+            None => write!(f, "the steps diverged")?,
+        }
+        write!(f, " (a smaller learning rate usually helps)")
     }
 }
 

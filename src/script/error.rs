@@ -6,8 +6,8 @@ use std::fmt;
 use crate::draw::TooBig;
 
 /// The commands, as `:help` and the errors list them.
-pub(crate) const COMMANDS: &str =
-    ":backward NAME, :grad NAME, :trace NAME, :draw NAME FILE, :vars, :help, :quit [CODE]";
+pub(crate) const COMMANDS: &str = ":backward NAME, :grad NAME, :check NAME, :why NAME, :trace NAME, :draw NAME FILE, :vars, \
+     :help, :quit [CODE]";
 
 /// A line the session could not run. Nothing it had bound changed.
 #[derive(Clone, Debug, PartialEq)]

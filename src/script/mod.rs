@@ -223,6 +223,25 @@ impl Session {
                     Number(self.lookup(name)?.grad())
                 )))
             }
+            "check" | "c" => {
+                let name = one_name(":check NAME (check NAME's grads against differences)")?;
+                let root = self.lookup(name)?.clone();
+                let leaves = self.leaves_below(&root);
+                let wrt: Vec<&Value> = leaves.iter().map(|(_, v)| v).collect();
+                let check = crate::gradcheck(&root, &wrt);
+                Ok(Reply::Text(check.to_string().trim_end().to_string()))
+            }
+            "why" | "w" => {
+                let name = one_name(":why NAME (where a NaN or an infinity in NAME starts)")?;
+                let root = self.lookup(name)?;
+                Ok(Reply::Text(match root.anomaly() {
+                    Some(anomaly) => anomaly.to_string(),
+                    None => format!(
+                        "no NaN or infinity below {name}: every value, and every grad of a \
+                         backward pass from it, is finite"
+                    ),
+                }))
+            }
             "trace" | "t" => {
                 let name = one_name(":trace NAME")?;
                 let trace = self.lookup(name)?.trace().to_string();
@@ -257,6 +276,17 @@ impl Session {
                 command: format!(":{verb}"),
             }),
         }
+    }
+
+    /// The bound names whose nodes are leaves of the circuit below `root`, in binding order.
+    fn leaves_below(&self, root: &Value) -> Vec<(String, Value)> {
+        let below = Numbered::below(root);
+        self.names
+            .iter()
+            .zip(&self.values)
+            .filter(|(_, v)| v.inputs().is_empty() && below.position(v).is_some())
+            .map(|(name, v)| (name.clone(), v.clone()))
+            .collect()
     }
 
     /// `NAME.grad = VALUE` for every bound name whose node is in the circuit below `root`.
@@ -337,6 +367,8 @@ own: print it, :backward, :trace or :draw it, or take grad(g, x) again.
 Commands (each starts with a colon; the first letter is enough):
   :backward NAME  backpropagate from NAME; print the grad of each name below
   :grad NAME      print NAME's grad
+  :check NAME     NAME's grads beside central differences, for each leaf below
+  :why NAME       where a NaN or an infinity in NAME's circuit starts
   :trace NAME     every node below NAME, with its data and grad
   :draw NAME FILE write NAME's circuit: FILE.svg a picture, FILE.dot Graphviz
   :vars           every binding

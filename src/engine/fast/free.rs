@@ -16,7 +16,7 @@
 use std::collections::BinaryHeap;
 
 use super::pool;
-use crate::engine::label::{self, LabelId};
+use crate::engine::extra::{self, ExtraId};
 use crate::engine::node::NodeRc;
 use crate::engine::table::Op;
 use crate::engine::value::Value;
@@ -31,16 +31,16 @@ pub(crate) fn free(mut cell: NodeRc) {
         return; // shared after all: `cell` only loses this handle
     };
     let node = node.get_mut();
-    // An unlabelled leaf is already what the free list keeps (no inputs, no label): the most common
+    // A leaf with no label is already what the free list keeps (no inputs, no side slot): the most common
     // free of all in small circuits is a check and a push.
-    if node.op() == Op::Leaf && node.label == LabelId::NONE {
+    if node.op() == Op::Leaf && node.extra == ExtraId::NONE {
         pool::recycle(cell);
         return;
     }
     free_node(cell);
 }
 
-/// `free` for a node with inputs or a label: the node, the inputs it owned alone, and theirs, from
+/// `free` for a node with inputs or a side slot: the node, the inputs it owned alone, and theirs, from
 /// the highest address down.
 #[inline(never)]
 fn free_node(cell: NodeRc) {
@@ -54,8 +54,8 @@ fn free_node(cell: NodeRc) {
             continue; // shared after all: `cell` only loses this handle
         };
         let node = node.get_mut();
-        label::release(node.label);
-        node.label = LabelId::NONE;
+        extra::release(node.extra);
+        node.extra = ExtraId::NONE;
         let [lhs, rhs] = node.detach();
         waiting.push(owned(rhs));
         waiting.push(owned(lhs));
