@@ -173,6 +173,11 @@ fn a_diverging_yinyang_run_stops_with_a_message() {
     );
     assert_eq!(code, Some(1));
     assert!(stderr.contains("so training stopped"), "{stderr}");
+    // Where it started: a point's circuit and the op in it.
+    assert!(
+        stderr.contains("in point 0's circuit, forward: exp("),
+        "{stderr}"
+    );
     assert!(!stdout.to_lowercase().contains("nan"), "{stdout}");
 }
 
@@ -209,6 +214,28 @@ fn newton_reaches_the_minimum_in_6_steps_and_gradient_descent_in_43605() {
         stderr.contains("--lr takes a finite number above 0, not `-1`"),
         "{stderr}"
     );
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "runs example binaries in child processes, which Miri cannot start"
+)]
+fn a_diverging_moons_run_says_where_it_started() {
+    let dir = std::env::temp_dir().join("circuitgrad-moons-diverge");
+    for replay in [false, true] {
+        let mut args = vec!["--lr", "1e30", "--out", dir.to_str().unwrap()];
+        if replay {
+            args.push("--replay");
+        }
+        let (_, stderr, code) = run("moons", &args, Duration::from_secs(120));
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(
+            stderr.contains("so training stopped: in point 0's circuit, forward:")
+                && stderr.contains("is -inf, from finite inputs"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -87,6 +87,60 @@ fn grad_binds_the_gradient_as_a_circuit_of_its_own() {
 }
 
 #[test]
+fn check_prints_each_leafs_grad_beside_a_central_difference() {
+    let mut s = Session::new();
+    run_all(
+        &mut s,
+        &["x = 0.5", "y = -1.5", "w = 7", "f = tanh(x * y) + x^3"],
+    );
+    let table = text(s.run(":check f"));
+    let lines: Vec<&str> = table.lines().collect();
+    // w is not below f: only x and y are checked.
+    assert!(
+        lines[0].starts_with("gradcheck: 2 of 2 values pass (step 1e-6"),
+        "{table}"
+    );
+    assert!(lines[1].starts_with("value | analytic"), "{table}");
+    // ∂f/∂x = y(1 - tanh²(xy)) + 3x², written by hand.
+    let t = (0.5f64 * -1.5).tanh();
+    let want = -1.5 * (1.0 - t * t) + 3.0 * 0.25;
+    let analytic: f64 = lines[2].split('|').nth(1).unwrap().trim().parse().unwrap();
+    assert!((analytic - want).abs() < 1e-15, "{analytic} vs {want}");
+    assert!(
+        lines[2].trim_end().ends_with("| ok") && lines[3].starts_with("y "),
+        "{table}"
+    );
+    // A kink is reported as one.
+    run_all(&mut s, &["z = 0", "g = relu(z) + z"]);
+    assert!(text(s.run(":check g")).contains("kink within the step"));
+    assert!(s.run(":check").is_err() && s.run(":check nothing").is_err());
+}
+
+#[test]
+fn why_says_where_a_nan_starts_or_that_there_is_none() {
+    let mut s = Session::new();
+    run_all(
+        &mut s,
+        &["x = 2", "y = x - 3", "l = ln(y)", "f = l * x + 1"],
+    );
+    assert_eq!(
+        text(s.run(":why f")),
+        "forward: ln(-1) (node 2, l) is NaN, from finite inputs (ln is -inf at 0 and NaN below 0)"
+    );
+    run_all(&mut s, &["z = 0", "r = sqrt(z)", "g = r * 2"]);
+    assert!(
+        text(s.run(":why g"))
+            .starts_with("backward: sqrt(0) (node 1, r) has the local derivative inf")
+    );
+    assert_eq!(
+        text(s.run(":why x")),
+        "no NaN or infinity below x: every value, and every grad of a backward pass from it, is finite"
+    );
+    // :why changes nothing: no grad was written.
+    assert_eq!(text(s.run(":grad z")), "z.grad = 0");
+}
+
+#[test]
 fn grad_can_be_drawn() {
     let dir = std::env::temp_dir().join(format!("circuitgrad-grad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -86,7 +86,7 @@ impl Value {
             .map(|(row, value)| {
                 let node = value.0.borrow();
                 TraceRow {
-                    op: node.op().describe(node.scalar()),
+                    op: node.describe(),
                     label: value.label(),
                     inputs: numbered.input_positions(row),
                     data: node.data,
