@@ -13,8 +13,8 @@
 //! ```
 //!
 //! It writes `moons_boundary.svg` (the decision boundary, with the points over it) and
-//! `moons_loss.svg` (loss and accuracy per step), under the crate's `target/moons` unless `--out`
-//! says where.
+//! `moons_loss.svg` (loss and accuracy per step), under `moons/` in cargo's target directory
+//! unless `--out` says where.
 
 mod common;
 
@@ -33,7 +33,7 @@ usage: moons [--replay] [--steps N] [--lr LR] [--out DIR]
   --steps N    how many steps (a whole number from 1; default 100)
   --lr LR      the first step's learning rate, falling to a tenth of it by the last (a finite
                number above 0; default 1.0)
-  --out DIR    where the plots go (default: target/moons in the crate)
+  --out DIR    where the plots go (default: moons/ in cargo's target directory)
   --help       this text";
 const ALPHA: f64 = 1e-4;
 

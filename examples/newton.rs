@@ -12,8 +12,8 @@
 //! ```
 //!
 //! It prints the iterations of both until `|∇f|` is below the tolerance, and writes
-//! `newton_paths.svg` (both paths over the valley's contours) under the crate's `target/newton`
-//! unless `--out` says where.
+//! `newton_paths.svg` (both paths over the valley's contours) under `newton/` in cargo's target
+//! directory unless `--out` says where.
 
 mod common;
 
@@ -30,7 +30,7 @@ usage: newton [--start X,Y] [--lr LR] [--tol TOL] [--max-steps N] [--out DIR]
   --lr LR          gradient descent's step size (a positive number; default 0.001)
   --tol TOL        stop when |grad f| is below TOL (a positive number; default 1e-8)
   --max-steps N    give up after N steps (a whole number from 1; default 100000)
-  --out DIR        where the picture goes (default: target/newton in the crate)
+  --out DIR        where the picture goes (default: newton/ in cargo's target directory)
   --help           this text";
 
 struct Args {

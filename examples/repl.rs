@@ -37,7 +37,7 @@ any line failed, 0 if none did, or CODE for :quit CODE.";
 enum Outcome {
     Ran,
     Failed,
-    Quit(u8),
+    Quit(Option<u8>),
 }
 
 /// Runs one line and prints what it says; errors name the line `number`, if given.
@@ -74,7 +74,9 @@ fn script(session: &mut Session) -> ExitCode {
                 match answer(session, line.trim_end_matches(['\n', '\r']), Some(number)) {
                     Outcome::Ran => {}
                     Outcome::Failed => failed = true,
-                    Outcome::Quit(code) => return ExitCode::from(code),
+                    // A plain `:quit` keeps the status the script earned, as a shell's `exit`.
+                    Outcome::Quit(Some(code)) => return ExitCode::from(code),
+                    Outcome::Quit(None) => break,
                 }
             }
             Err(e) => {
@@ -97,7 +99,7 @@ fn interactive(session: &mut Session, mut editor: DefaultEditor) -> ExitCode {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
                 if let Outcome::Quit(code) = answer(session, &line, None) {
-                    return ExitCode::from(code);
+                    return ExitCode::from(code.unwrap_or(0));
                 }
             }
             Err(ReadlineError::Interrupted) => continue, // Ctrl-C drops the line being typed

@@ -9,8 +9,8 @@
 //! as `f.backward()`).
 //!
 //! Run it with `cargo run --example tutorial`. It also draws the circuit, the neuron and the
-//! neuron's gradient circuit as SVG pictures, under the crate's `target/tutorial` (or the folder
-//! given with `--out DIR`).
+//! neuron's gradient circuit as SVG pictures, under `tutorial/` in cargo's target directory (or
+//! the folder given with `--out DIR`).
 
 mod common;
 
@@ -66,7 +66,7 @@ macro_rules! cell_debug {
 const USAGE: &str = "\
 usage: tutorial [--out DIR]
 
-  --out DIR    where the three pictures go (default: target/tutorial in the crate)
+  --out DIR    where the three pictures go (default: tutorial/ in cargo's target directory)
   --help       this text";
 
 /// Writes `value`'s circuit as an SVG picture into `folder` and says where.

@@ -19,7 +19,8 @@
 //! its shortest round-trip digits (`repr`), and so does this example (`python_repr` below).
 //!
 //! It writes `yinyang_regions.svg` (each class's region, with the points) and `yinyang_loss.svg`
-//! (train and val loss per step) under `target/yinyang` unless `--out` says where.
+//! (train and val loss per step) under `yinyang/` in cargo's target directory unless `--out` says
+//! where.
 
 mod common;
 
@@ -41,7 +42,7 @@ usage: yinyang [--replay] [--stable] [--steps N] [--lr LR] [--out DIR]
   --stable     log-sum-exp cross-entropy instead of micrograd's formula
   --steps N    how many steps (a whole number from 1; default 100)
   --lr LR      AdamW's learning rate (finite, at least 0; default 0.1)
-  --out DIR    where the plots go (default: target/yinyang in the crate)
+  --out DIR    where the plots go (default: yinyang/ in cargo's target directory)
   --help       this text";
 
 struct Args {

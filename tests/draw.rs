@@ -195,7 +195,7 @@ fn no_edge_crosses_a_box_in_the_guides_two_layer_net() {
     assert_no_edge_crosses_a_box(&score);
     #[cfg(feature = "svg")]
     {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/draw");
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("draw");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("two_layer_net.svg"), score.to_svg().unwrap()).unwrap();
     }

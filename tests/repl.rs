@@ -65,6 +65,14 @@ fn a_script_through_a_pipe_prints_only_results_and_errors() {
 fn quit_sets_the_exit_code_and_stops_reading() {
     let (stdout, _, code) = run_script(b"1 + 1\n:quit 3\n2 + 2\n");
     assert_eq!((stdout.as_str(), code), ("2\n", Some(3)));
+    // A plain :quit keeps the status the script earned, as a shell's `exit` does: a failed line
+    // survives it; an explicit code still wins.
+    let (stdout, _, code) = run_script(b"x = 1 +\n1 + 1\n:quit\n2 + 2\n");
+    assert_eq!((stdout.as_str(), code), ("2\n", Some(1)));
+    let (_, _, code) = run_script(b"1 + 1\n:quit\n");
+    assert_eq!(code, Some(0));
+    let (_, _, code) = run_script(b"x = 1 +\n:quit 0\n");
+    assert_eq!(code, Some(0));
 }
 
 #[test]

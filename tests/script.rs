@@ -420,8 +420,9 @@ fn vars_help_and_quit() {
     ] {
         assert!(help.contains(needed), "help mentions {needed}");
     }
-    assert_eq!(s.run(":quit"), Ok(Reply::Quit(0)));
-    assert_eq!(s.run(":q 3"), Ok(Reply::Quit(3)));
+    assert_eq!(s.run(":quit"), Ok(Reply::Quit(None)));
+    assert_eq!(s.run(":q 3"), Ok(Reply::Quit(Some(3))));
+    assert_eq!(s.run(":q 0"), Ok(Reply::Quit(Some(0))));
 }
 
 /// Lines made of the language's own pieces, in any order: most are nearly valid.

@@ -1,6 +1,7 @@
 //! What every example does with its command line: `--help` prints its usage, anything it does
-//! not understand is refused with exit code 2, and pictures go under the crate's `target/`
-//! unless `--out DIR` says where (wherever the example is run from).
+//! not understand is refused with exit code 2, and pictures go under cargo's target directory
+//! (`target/`, or where `CARGO_TARGET_DIR` or `build.target-dir` put it) unless `--out DIR` says
+//! where, wherever the example is run from.
 #![allow(dead_code)] // each example uses its own part of this module
 
 use std::collections::HashMap;
@@ -70,19 +71,46 @@ impl Args {
         }
     }
 
-    /// `--out DIR`, or `target/NAME` in the crate.
+    /// `--out DIR`, or `NAME` in cargo's target directory.
     pub fn out(&self, name: &str) -> PathBuf {
         self.values
             .get("--out")
-            .map_or_else(|| default_out(name), PathBuf::from)
+            .map_or_else(|| target_dir().join(name), PathBuf::from)
     }
 }
 
-/// `target/NAME` in the crate's folder, wherever the example is run from.
-pub fn default_out(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join(name)
+/// Cargo's target directory for this crate: the one `cargo metadata` reports when cargo ran the
+/// example (`cargo run`, `cargo test`); otherwise the one this binary was built in (cargo marks its
+/// root with `CACHEDIR.TAG`); otherwise `target/` in the crate.
+pub fn target_dir() -> PathBuf {
+    reported_target_dir()
+        .or_else(|| {
+            let exe = std::env::current_exe().ok()?;
+            exe.ancestors()
+                .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// `target_directory` from `cargo metadata`, when cargo started this process (it sets `CARGO`).
+fn reported_target_dir() -> Option<PathBuf> {
+    let cargo = std::env::var_os("CARGO")?;
+    let output = std::process::Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    metadata["target_directory"].as_str().map(PathBuf::from)
 }
 
 /// A whole number from 1.

@@ -2,8 +2,9 @@
 # The playground's browser test, from a fresh machine: installs what it needs (Chromium and Node.js
 # from Debian, playwright-core from npm, the wasm32 target through rustup), builds the page, computes
 # the native reference, serves the page with `cargo xtask playground` and drives it in headless
-# Chromium. Screenshots land in target/playground-screenshots/. (The `reference` binary is part of
-# the playground crate, so it is built with `portable-math`, as the page is.)
+# Chromium. Screenshots land in playground-screenshots/ in cargo's target directory. (The
+# `reference` binary is part of the playground crate, so it is built with `portable-math`, as the
+# page is.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,7 +23,10 @@ need npm || install npm
 (cd playground/e2e && npm ci --no-audit --no-fund --silent)
 
 cargo xtask playground --build-only
-ref=target/playground-reference
+# Cargo's target directory (CARGO_TARGET_DIR or build.target-dir count), as cargo reports it.
+target=$(cargo metadata --format-version 1 --no-deps |
+  node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).target_directory))')
+ref=$target/playground-reference
 mkdir -p "$ref"
 # The native example twice: on the platform's math library (as micrograd's Python), and on the
 # `libm` crate's (`portable-math`), the one the page's WebAssembly uses.
@@ -39,4 +43,4 @@ for _ in $(seq 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
   sleep 0.2
 done
-node playground/e2e/test.mjs "http://127.0.0.1:$port/" "$ref" target/playground-screenshots
+node playground/e2e/test.mjs "http://127.0.0.1:$port/" "$ref" "$target/playground-screenshots"

@@ -102,10 +102,49 @@ fn a_diverging_run_stops_with_a_message_and_shows_no_nan() {
         "{message}"
     );
     assert!(frame["train_loss"].as_f64().unwrap().is_finite());
+    // Where it started: a training point, and a node of its loss circuit whose value is not finite
+    // while its inputs' are, which the datapoint request lays out with the same numbering.
+    let origin = &frame["origin"];
+    let point = origin["point"].as_array().expect("the origin's point");
+    assert!(
+        frame["train"]
+            .as_array()
+            .unwrap()
+            .contains(&origin["point"])
+    );
+    let node = origin["node"].as_u64().unwrap() as usize;
+    let circuit = ask(
+        &mut app,
+        json!({"cmd": "datapoint", "x": point[0], "y": point[1], "class": point[2]}),
+    );
+    let numbers = circuit["numbers"].as_array().unwrap();
+    assert!(
+        !numbers[node][0].is_f64(),
+        "the marked node's value is not finite"
+    );
+    for input in circuit["nodes"][node]["inputs"].as_array().unwrap() {
+        assert!(
+            numbers[input.as_u64().unwrap() as usize][0].is_f64(),
+            "its inputs' are"
+        );
+    }
+    assert!(origin["message"].as_str().unwrap().starts_with("forward: "));
     // It stays stopped: nothing more is trained or shown as a result.
     let again = ask(&mut app, json!({"cmd": "step", "cells": 2, "since": 0}));
     assert_eq!(again["error"].as_str(), Some(message.as_str()));
     assert_eq!(again["step"], frame["step"]);
+}
+
+#[test]
+fn seed_0_trains_like_any_other() {
+    let mut app = App::default();
+    let mut zero = settings(json!([8]), 0.1);
+    zero["seed"] = json!(0);
+    let frame = ask(&mut app, json!({"cmd": "reset", "settings": zero}));
+    assert!(frame.get("error").is_none(), "{frame}");
+    assert_eq!(frame["train"].as_array().unwrap().len(), 80);
+    let frame = ask(&mut app, json!({"cmd": "step", "cells": 2, "since": 0}));
+    assert!(frame["train_loss"].as_f64().unwrap().is_finite());
 }
 
 #[test]

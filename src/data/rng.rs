@@ -95,7 +95,9 @@ impl Uniform for Rng {
 /// - [`random`](XorshiftStar::random): `(next_u32 >> 8) / 2^24`, in `[0, 1)`;
 /// - [`uniform`](XorshiftStar::uniform): `low + (high - low) * random()`.
 ///
-/// A seed of 0 stays 0 forever (every output 0), as in the original.
+/// The original's `RNG(0)` never leaves state 0 (xorshift's one fixed point: every output 0, and
+/// code that draws until it gets a point it wants never returns); here seed 0 starts from
+/// [`XorshiftStar::SEED_ZERO`] instead. Every other seed is the original's.
 ///
 /// ```
 /// use circuitgrad::XorshiftStar;
@@ -110,14 +112,24 @@ pub struct XorshiftStar {
 }
 
 impl XorshiftStar {
-    /// A generator started from `seed` (the original's `RNG(seed)`).
+    /// The state seed 0 starts from (2⁶⁴ divided by the golden ratio, odd): a state of 0 would
+    /// stay 0 forever.
+    pub const SEED_ZERO: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    /// A generator started from `seed` (the original's `RNG(seed)`), or for seed 0 from
+    /// [`SEED_ZERO`](XorshiftStar::SEED_ZERO).
     ///
     /// ```
     /// # use circuitgrad::XorshiftStar;
     /// assert_ne!(XorshiftStar::new(1).next_u32(), XorshiftStar::new(2).next_u32());
+    /// // Seed 0 is not stuck at 0: it is the same generator as SEED_ZERO.
+    /// let mut zero = XorshiftStar::new(0);
+    /// assert_ne!(zero.next_u32(), 0);
+    /// assert_eq!(XorshiftStar::new(0), XorshiftStar::new(XorshiftStar::SEED_ZERO));
     /// ```
     pub fn new(seed: u64) -> XorshiftStar {
-        XorshiftStar { state: seed }
+        let state = if seed == 0 { Self::SEED_ZERO } else { seed };
+        XorshiftStar { state }
     }
 
     /// The next 32 random bits (the original's `random_u32`).

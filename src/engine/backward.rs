@@ -46,7 +46,7 @@ impl Node {
 }
 
 impl Node {
-    /// For a custom op: its local derivatives from the rules in its side slot.
+    /// For a custom op: its local derivatives from the rules in its node.
     pub(crate) fn chain_custom(&self) {
         let Some(custom) = self.custom() else { return };
         let [a, b] = self.inputs();

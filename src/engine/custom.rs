@@ -6,10 +6,9 @@
 //! derivatives of any order work as far as you give them; past the last one given, a derivative
 //! is a node that is NaN (unknown), which `anomaly` and `backward_checked` point at.
 //!
-//! The rules live in the node's side slot (see `extra.rs`), so a custom op costs its nodes one slot
-//! each and nothing to anyone else.
+//! The rules live in a box the node points at (see `node.rs`), so a custom op costs its nodes one
+//! allocation more each and nothing to anyone else.
 
-use crate::engine::extra;
 use crate::engine::node::Rhs;
 use crate::engine::table::Op;
 use crate::engine::value::Value;
@@ -128,10 +127,7 @@ impl Custom {
                 Value::make(data, Op::Custom2, Some(x.clone()), Rhs::value(y.clone()))
             }
         };
-        {
-            let mut n = node.0.borrow_mut();
-            n.extra = extra::set_custom(n.extra, self);
-        }
+        node.0.borrow_mut().set_custom(self);
         node
     }
 }

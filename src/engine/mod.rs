@@ -7,14 +7,13 @@
 //! - `methods.rs` and `operators.rs`: the methods and operators that build nodes of those ops;
 //! - `backward.rs`: the topological order and the chain rule, node by node;
 //! - `node.rs`: what a handle points at;
-//! - `custom.rs`: ops of your own, and `extra.rs`, where their rules and the labels are kept.
+//! - `custom.rs`: ops of your own.
 //!
 //! [`fast`] holds the machinery that makes it quick and sturdy (the node pool, the freeing order,
 //! the pointer walk); nothing above depends on how it works, only on what it promises.
 
 pub(crate) mod backward;
 pub(crate) mod custom;
-pub(crate) mod extra;
 pub(crate) mod fast;
 mod forward;
 pub mod local;

@@ -8,7 +8,6 @@ use std::fmt;
 use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
-use crate::engine::extra;
 use crate::engine::fast::{free, pool};
 use crate::engine::node::{Node, NodeRc, Rhs};
 use crate::engine::number::Number;
@@ -181,8 +180,7 @@ impl Value {
     /// assert_eq!(q.label().as_deref(), Some("q"));
     /// ```
     pub fn set_label(&self, label: &str) {
-        let mut node = self.0.borrow_mut();
-        node.extra = extra::set_label(node.extra, label);
+        self.0.borrow_mut().set_label(label);
     }
 
     /// This node's name, if it has one.
@@ -192,7 +190,7 @@ impl Value {
     /// assert_eq!(Value::new(1.0).label(), None);
     /// ```
     pub fn label(&self) -> Option<String> {
-        extra::label(self.0.borrow().extra)
+        self.0.borrow().label().map(String::from)
     }
 
     /// A short name for the op that made this node: `leaf`, `+`, `*`, `tanh`, `* 0.5`, `^2`, …
@@ -306,7 +304,8 @@ impl fmt::Debug for Value {
             let node = self.0.borrow();
             let inputs = node.inputs().iter().flatten().count();
             let op = node.describe();
-            (node.data, node.grad, op, extra::label(node.extra), inputs)
+            let label = node.label().map(String::from);
+            (node.data, node.grad, op, label, inputs)
         };
         f.debug_struct("Value")
             .field("data", &Number(data))

@@ -1,6 +1,7 @@
 //! Seeing a circuit: its gradient trace, backprop taken apart node by node, and pictures.
 
 pub mod draw;
+mod notebook;
 pub(crate) mod trace;
 pub mod walkthrough;
 

@@ -41,8 +41,10 @@ pub enum Reply {
     Nothing,
     /// Text to print (no trailing newline).
     Text(String),
-    /// Stop, with this exit code.
-    Quit(u8),
+    /// Stop: with the exit code given (`:quit CODE`), or, for a plain `:quit`, `None`: a script
+    /// then exits as it would at its end, with the status its lines earned (as a shell's `exit`
+    /// keeps the last status).
+    Quit(Option<u8>),
 }
 
 /// The names bound so far, in the order they were first bound.
@@ -121,7 +123,7 @@ impl Session {
     /// s.run("x = 3")?;
     /// assert_eq!(s.run("x^2 + 1")?, Reply::Text("10".into()));
     /// assert!(s.run("x +").is_err());
-    /// assert_eq!(s.run(":quit")?, Reply::Quit(0));
+    /// assert_eq!(s.run(":quit")?, Reply::Quit(None));
     /// # Ok::<(), circuitgrad::script::ScriptError>(())
     /// ```
     pub fn run(&mut self, line: &str) -> Result<Reply, ScriptError> {
@@ -259,10 +261,10 @@ impl Session {
             "vars" | "v" if args.is_empty() => Ok(Reply::Text(self.vars())),
             "help" | "h" | "?" if args.is_empty() => Ok(Reply::Text(help())),
             "quit" | "q" | "exit" => match args[..] {
-                [] => Ok(Reply::Quit(0)),
+                [] => Ok(Reply::Quit(None)),
                 [code] => code
                     .parse()
-                    .map(Reply::Quit)
+                    .map(|code| Reply::Quit(Some(code)))
                     .map_err(|_| ScriptError::Usage {
                         usage: ":quit [CODE] (CODE a whole number from 0 to 255)",
                     }),
@@ -383,6 +385,6 @@ they propagate. Limits: lines of {MAX_LINE} bytes, nesting {MAX_DEPTH} levels de
 
 A script on standard input (repl < file) prints results, reports each failed
 line as `line N: error: ...` on standard error, and exits 1 if any line
-failed (or with the CODE of :quit CODE)."
+failed, at its end or at a plain :quit; :quit CODE exits with CODE."
     )
 }

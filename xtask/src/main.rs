@@ -1,7 +1,8 @@
 //! The project's tasks, run as `cargo xtask TASK` (the alias is in `.cargo/config.toml`).
 //!
 //! `cargo xtask playground [--port N]` builds the playground page (the engine compiled to
-//! WebAssembly, and the page's static files) into `target/playground/` and serves it on
+//! WebAssembly, and the page's static files) into `playground/` in the target directory (the one
+//! cargo reports: `CARGO_TARGET_DIR` or `build.target-dir` count) and serves it on
 //! http://127.0.0.1:8000. `cargo xtask playground --build-only [--out DIR]` only writes the files.
 
 use std::error::Error;
@@ -13,7 +14,8 @@ const USAGE: &str = "\
 usage: cargo xtask playground [--build-only] [--out DIR] [--port N]
 
   playground     build the playground page and serve it on http://127.0.0.1:8000
-  --build-only   only write the page's files (to target/playground/ unless --out)
+  --build-only   only write the page's files (to playground/ in cargo's target directory
+                 unless --out)
   --out DIR      where to write the files
   --port N       the port to serve on (1 to 65535; default 8000)";
 
@@ -50,10 +52,9 @@ fn main() -> ExitCode {
 
 /// The options, `None` for `--help`.
 fn parse(args: &[String]) -> Result<Option<Options>, String> {
-    let root = workspace_root();
     let mut options = Options {
         build_only: false,
-        out: root.join("target").join("playground"),
+        out: PathBuf::new(), // cargo's target directory's `playground/`, unless --out says
         port: 8000,
     };
     let mut args = args.iter();
@@ -80,7 +81,42 @@ fn parse(args: &[String]) -> Result<Option<Options>, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    if options.out.as_os_str().is_empty() {
+        options.out = target_dir()?.join("playground");
+    }
     Ok(Some(options))
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The target directory cargo reports for the workspace (`cargo metadata`): `target/` unless
+/// `CARGO_TARGET_DIR` or a `build.target-dir` setting says otherwise.
+fn target_dir() -> Result<PathBuf, String> {
+    let mut command = cargo();
+    command.current_dir(workspace_root());
+    target_dir_of(&mut command)
+}
+
+/// `target_directory` from `command metadata --format-version 1 --no-deps`.
+fn target_dir_of(command: &mut Command) -> Result<PathBuf, String> {
+    let output = command
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .map_err(|e| format!("could not run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("cargo metadata printed something that is not JSON: {e}"))?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .ok_or_else(|| "cargo metadata reported no target_directory".to_string())
 }
 
 fn workspace_root() -> PathBuf {
@@ -115,8 +151,7 @@ fn build(out: &Path) -> Result<(), Box<dyn Error>> {
         eprintln!("installing the {TARGET} target through rustup");
         run(Command::new("rustup").args(["target", "add", TARGET]))?;
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(cargo).current_dir(&root).args([
+    run(cargo().current_dir(&root).args([
         "build",
         "--quiet",
         "--release",
@@ -126,7 +161,7 @@ fn build(out: &Path) -> Result<(), Box<dyn Error>> {
         TARGET,
     ]))?;
     fs::create_dir_all(out)?;
-    let wasm = root.join("target").join(TARGET).join("release").join(WASM);
+    let wasm = target_dir()?.join(TARGET).join("release").join(WASM);
     fs::copy(&wasm, out.join(WASM))?;
     for entry in fs::read_dir(root.join("playground").join("www"))? {
         let entry = entry?;
@@ -221,5 +256,23 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(o.build_only && o.out == Path::new("x") && o.port == 9000);
+    }
+
+    #[test]
+    fn the_page_goes_where_cargo_puts_its_builds() {
+        // With CARGO_TARGET_DIR set, cargo builds there, and the page is copied from there.
+        let elsewhere = std::env::temp_dir().join("circuitgrad-xtask-target");
+        let mut command = cargo();
+        command
+            .current_dir(workspace_root())
+            .env("CARGO_TARGET_DIR", &elsewhere);
+        assert_eq!(target_dir_of(&mut command).unwrap(), elsewhere);
+        // Without it, the workspace's own target/.
+        let mut command = cargo();
+        command
+            .current_dir(workspace_root())
+            .env_remove("CARGO_TARGET_DIR");
+        let own = target_dir_of(&mut command).unwrap();
+        assert!(own.ends_with("target") || std::env::var_os("CARGO_BUILD_TARGET_DIR").is_some());
     }
 }

@@ -16,9 +16,7 @@
 use std::collections::BinaryHeap;
 
 use super::pool;
-use crate::engine::extra::{self, ExtraId};
 use crate::engine::node::NodeRc;
-use crate::engine::table::Op;
 use crate::engine::value::Value;
 
 /// Frees a node whose last handle `cell` is, and every input it owned alone, in a loop.
@@ -33,7 +31,7 @@ pub(crate) fn free(mut cell: NodeRc) {
     let node = node.get_mut();
     // A leaf with no label is already what the free list keeps (no inputs, no side slot): the most common
     // free of all in small circuits is a check and a push.
-    if node.op() == Op::Leaf && node.extra == ExtraId::NONE {
+    if node.is_bare_leaf() {
         pool::recycle(cell);
         return;
     }
@@ -54,8 +52,6 @@ fn free_node(cell: NodeRc) {
             continue; // shared after all: `cell` only loses this handle
         };
         let node = node.get_mut();
-        extra::release(node.extra);
-        node.extra = ExtraId::NONE;
         let [lhs, rhs] = node.detach();
         waiting.push(owned(rhs));
         waiting.push(owned(lhs));

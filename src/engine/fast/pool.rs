@@ -105,28 +105,38 @@ fn take_from(list: &FreeList) -> Option<NodeRc> {
 /// it was kept.
 #[inline]
 pub(crate) fn recycle(cell: NodeRc) -> bool {
-    // Not kept (the list is full, or gone during thread teardown): `push` hands the allocation
-    // back, or the closure that owns it is dropped, and it goes back to the allocator.
-    FREE.try_with(|list| push(list, cell).is_ok())
-        .unwrap_or(false)
+    let mut cell = Some(cell);
+    let kept = FREE.try_with(|list| push(list, &mut cell)).unwrap_or(false);
+    // Not kept (the list is full, or gone during thread teardown): it goes back to the allocator,
+    // out of line, so that the hot path holds no drop of a node.
+    if let Some(cell) = cell {
+        release(cell);
+    }
+    kept
 }
 
-/// Moves `cell` onto the list if there is room; otherwise hands it back.
+#[cold]
+#[inline(never)]
+fn release(cell: NodeRc) {
+    drop(cell);
+}
+
+/// Moves the node out of `cell` onto the list if there is room; otherwise leaves it there.
 #[inline(always)]
-fn push(list: &FreeList, mut cell: NodeRc) -> Result<(), NodeRc> {
+fn push(list: &FreeList, cell: &mut Option<NodeRc>) -> bool {
     let len = list.len.get();
     if len >= CAPACITY {
-        return Err(cell);
+        return false;
     }
-    match Rc::get_mut(&mut cell) {
-        Some(node) => node.get_mut().link(list.head.take()),
-        None => return Err(cell), // never: a node being freed has no other handle
-    }
+    let Some(node) = cell.as_mut().and_then(Rc::get_mut) else {
+        return false; // never: a node being freed has no other handle
+    };
+    node.get_mut().link(list.head.take());
     // The head was taken just above: what `replace` hands back is `None`, and forgetting it spares
     // the check a drop would make.
-    std::mem::forget(list.head.replace(Some(cell)));
+    std::mem::forget(list.head.replace(cell.take()));
     list.len.set(len + 1);
-    Ok(())
+    true
 }
 
 /// Puts the last `count` nodes kept back in address order, the lowest to be taken first.
@@ -149,7 +159,8 @@ pub(crate) fn sort_last(count: usize) {
         cells.sort_unstable_by_key(|cell| std::cmp::Reverse(Rc::as_ptr(cell).addr()));
         for cell in cells {
             // The list has room: these nodes were on it a moment ago.
-            let _ = push(list, cell);
+            let mut cell = Some(cell);
+            push(list, &mut cell);
         }
     });
 }
