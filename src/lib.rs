@@ -33,8 +33,14 @@
 //!   `f64` and `i32`; methods [`pow`](Value::pow) (a number or a `Value` exponent),
 //!   [`exp`](Value::exp), [`ln`](Value::ln), [`tanh`](Value::tanh), [`sigmoid`](Value::sigmoid),
 //!   [`relu`](Value::relu), [`sqrt`](Value::sqrt), [`abs`](Value::abs), [`square`](Value::square),
-//!   [`max`](Value::max), [`min`](Value::min); `Sum`, `Product`.
-//! - [`local`]: every op's local derivative as a plain `f64` function.
+//!   [`max`](Value::max), [`min`](Value::min); `Sum`, `Product`; [`detach`](Value::detach),
+//!   [`forward`](Value::forward); [`custom`](Value::custom) adds ops of your own.
+//! - [`Op`]: the op table, every op once: its forward rule, its local derivatives as numbers
+//!   ([`local`]: plain `f64` functions) and as circuits.
+//! - [`grad`], [`hessian`], [`jvp`] ([`derivative`]): gradients built as circuits, so they can be
+//!   differentiated again; Hessians; forward mode.
+//! - [`gradcheck`], [`Value::anomaly`], [`Value::backward_checked`] ([`check`]): an analytic
+//!   gradient beside a numerical one, and where a NaN or an infinity starts.
 //! - [`Trace`]: the gradient trace of a circuit, for reading and for snapshot tests.
 //! - [`guide`]: Karpathy's guide goes on: a linear SVM and a 2-layer net trained with its "pull".
 //! - [`nn`]: neurons, layers and MLPs in micrograd's shape (ReLU, tanh or linear layers), seeded with
@@ -50,6 +56,10 @@
 //!   training loops that rebuild the same circuit every step.
 //! - [`walkthrough`]: backprop taken apart, a forward and a backward step per node, with the chain
 //!   rule's products ([`Value::walkthrough`]); what the playground page steps through.
+//!
+//! In a Jupyter notebook with the evcxr kernel, a [`Value`] at the end of a cell is drawn, and a
+//! [`Trace`], a [`walkthrough::Walkthrough`], an [`nn::Mlp`] or a [`GradCheck`] is a table: each
+//! has an `evcxr_display` method (`notebooks/` in the repository has two notebooks).
 //!
 //! # Features
 //!
@@ -70,6 +80,8 @@
 //! - A node keeps its inputs alive; nothing keeps its consumers alive, so there are no `Rc` cycles
 //!   and dropping the last handle to an output frees the whole circuit below it.
 //! - `Value` is `!Send`: a circuit lives on the thread that built it.
+//! - A circuit is computed as it is written: after [`Value::set_data`] on a leaf, nodes built from
+//!   it keep their values until the circuit is built again or [`Value::forward`] recomputes it.
 #![warn(missing_docs, missing_debug_implementations)]
 #![deny(rustdoc::broken_intra_doc_links)]
 #![deny(clippy::undocumented_unsafe_blocks)]

@@ -141,6 +141,40 @@ fn why_says_where_a_nan_starts_or_that_there_is_none() {
 }
 
 #[test]
+fn the_readmes_repl_session_is_what_a_session_prints() {
+    let readme = include_str!("../README.md");
+    let session = readme
+        .split("## A REPL session\n\n```text\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("the README has a REPL session");
+    let mut s = Session::new();
+    let mut lines = session.lines().skip(2).peekable(); // the command and the banner
+    let mut checked = 0;
+    while let Some(line) = lines.next() {
+        let input = line.strip_prefix(">>> ").expect("an input line");
+        let mut shown = Vec::new();
+        while lines.peek().is_some_and(|l| !l.starts_with(">>> ")) {
+            shown.push(lines.next().unwrap());
+        }
+        let printed = match s.run(input) {
+            Ok(Reply::Text(text)) => text,
+            Ok(_) => String::new(),
+            Err(e) => e.render(input),
+        };
+        if input.starts_with(":draw") {
+            assert!(printed.starts_with("wrote "), "{printed}");
+            let file = input.split_whitespace().last().unwrap();
+            let _ = std::fs::remove_file(file);
+        } else {
+            assert_eq!(printed, shown.join("\n"), "after `{input}`");
+        }
+        checked += 1;
+    }
+    assert!(checked > 10);
+}
+
+#[test]
 fn grad_can_be_drawn() {
     let dir = std::env::temp_dir().join(format!("circuitgrad-grad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
