@@ -24,6 +24,7 @@ use std::time::Instant;
 
 use circuitgrad::data::{self, Points};
 use circuitgrad::nn::{Mlp, NonFiniteLoss, accuracy, margin_loss};
+use common::plot::{self, Fallible};
 use plotters::prelude::*;
 
 const USAGE: &str = "\
@@ -183,8 +184,6 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
-
 fn plot(
     mlp: &Mlp,
     points: &Points,
@@ -204,45 +203,16 @@ const RED: RGBColor = RGBColor(210, 60, 50);
 
 /// The sign of the MLP's score over a grid (a filled contour at 0), with the points over it.
 fn plot_boundary(mlp: &Mlp, points: &Points, path: &std::path::Path, steps: usize) -> Fallible<()> {
-    let (x0, x1, y0, y1) = (-1.6, 2.6, -1.0, 1.5);
     let root = SVGBackend::new(path, (720, 480)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("decision boundary after {steps} steps"),
-            ("sans-serif", 20),
-        )
-        .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(44)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    chart
-        .configure_mesh()
-        .x_desc("x")
-        .y_desc("y")
-        .disable_mesh()
-        .draw()?;
-    // Each column of the grid, as runs of cells on the same side of the boundary: one rectangle a
-    // run keeps the file small.
-    let (nx, ny) = (210, 125);
-    let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
-    let positive = |i: usize, j: usize| {
-        let (x, y) = (x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
-        mlp.eval(&[x, y]).is_ok_and(|score| score[0] > 0.0)
+    let caption = format!("decision boundary after {steps} steps");
+    let mut chart = plot::plane(&root, &caption, 20, -1.6..2.6, -1.0..1.5)?;
+    let positive = |x: f64, y: f64| mlp.eval(&[x, y]).is_ok_and(|score| score[0] > 0.0);
+    let side = |&positive: &bool| {
+        let color = if positive { BLUE } else { RED };
+        Some(color.mix(0.18).filled())
     };
-    let cells =
-        common::column_runs(nx, ny, positive)
-            .into_iter()
-            .map(|(i, start, end, positive)| {
-                let color = if positive {
-                    BLUE.mix(0.18)
-                } else {
-                    RED.mix(0.18)
-                };
-                let (x, y) = (x0 + i as f64 * dx, y0 + start as f64 * dy);
-                Rectangle::new([(x, y), (x + dx, y0 + end as f64 * dy)], color.filled())
-            });
-    chart.draw_series(cells)?;
+    plot::fill_cells(&mut chart, (210, 125), positive, side)?;
     for (label, color, name) in [(1.0, BLUE, "label +1"), (-1.0, RED, "label -1")] {
         let xy = points
             .xy

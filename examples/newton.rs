@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use circuitgrad::{Value, grad, hessian};
+use common::plot::{self, Fallible};
 use plotters::prelude::*;
 
 const USAGE: &str = "\
@@ -246,8 +247,6 @@ fn main() -> ExitCode {
     }
 }
 
-type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
-
 /// Both paths over the valley: its levels as bands of colour (log scale), Newton's steps as dots
 /// joined by lines, gradient descent's as a line.
 fn plot(
@@ -276,51 +275,28 @@ fn plot(
 
     let root = SVGBackend::new(path, (720, 560)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!(
-                "Newton ({} steps) and gradient descent ({} steps) in Rosenbrock's valley",
-                newton.len() - 1,
-                descent.len() - 1
-            ),
-            ("sans-serif", 17),
-        )
-        .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(44)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    chart
-        .configure_mesh()
-        .x_desc("x")
-        .y_desc("y")
-        .disable_mesh()
-        .draw()?;
-
-    // Bands of log10 f, half a decade each, as runs down each column of the grid.
-    let (nx, ny) = (160, 130);
-    let (dx, dy) = ((x1 - x0) / nx as f64, (y1 - y0) / ny as f64);
-    let band = |i: usize, j: usize| {
-        let f = rosenbrock_at(x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
-        (2.0 * (f + 1e-3).log10()).floor() as i32
+    let caption = format!(
+        "Newton ({} steps) and gradient descent ({} steps) in Rosenbrock's valley",
+        newton.len() - 1,
+        descent.len() - 1
+    );
+    let mut chart = plot::plane(&root, &caption, 17, x0..x1, y0..y1)?;
+    // Bands of log10 f, half a decade each: from deep blue (the valley floor, f near 0) to pale
+    // yellow (the walls, f in the thousands), every other band a little lighter so the levels
+    // read as contours.
+    let band = |x: f64, y: f64| (2.0 * (rosenbrock_at(x, y) + 1e-3).log10()).floor() as i32;
+    let shade = |&band: &i32| {
+        let t = ((band + 6) as f64 / 14.0).clamp(0.0, 1.0);
+        let lift = if band % 2 == 0 { 0.0 } else { 18.0 };
+        let channel = |dark: f64, light: f64| (dark + (light - dark) * t + lift).min(255.0) as u8;
+        let color = RGBColor(
+            channel(30.0, 250.0),
+            channel(60.0, 240.0),
+            channel(140.0, 190.0),
+        );
+        Some(color.filled())
     };
-    let cells = common::column_runs(nx, ny, band)
-        .into_iter()
-        .map(|(i, start, end, band)| {
-            // From deep blue (the valley floor, f near 0) to pale yellow (the walls, f in the
-            // thousands), every other band a little lighter so the levels read as contours.
-            let t = ((band + 6) as f64 / 14.0).clamp(0.0, 1.0);
-            let lift = if band % 2 == 0 { 0.0 } else { 18.0 };
-            let channel =
-                |dark: f64, light: f64| (dark + (light - dark) * t + lift).min(255.0) as u8;
-            let shade = RGBColor(
-                channel(30.0, 250.0),
-                channel(60.0, 240.0),
-                channel(140.0, 190.0),
-            );
-            let (x, y) = (x0 + i as f64 * dx, y0 + start as f64 * dy);
-            Rectangle::new([(x, y), (x + dx, y0 + end as f64 * dy)], shade.filled())
-        });
-    chart.draw_series(cells)?;
+    plot::fill_cells(&mut chart, (160, 130), band, shade)?;
 
     // At most about 2,000 points of gradient descent's path: the line looks the same.
     let stride = descent.len().div_ceil(2000).max(1);

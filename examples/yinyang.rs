@@ -33,6 +33,7 @@ use circuitgrad::nn::{
     class_accuracy, cross_entropy, cross_entropy_micrograd, dataset_loss, point_losses,
 };
 use circuitgrad::{Tape, Value, XorshiftStar};
+use common::plot::{self, Fallible};
 use plotters::prelude::*;
 
 const USAGE: &str = "\
@@ -227,8 +228,6 @@ fn plot(mlp: &Mlp, data: &Dataset, history: &History, out: &Path) -> Fallible<Ve
     Ok(vec![regions, curves])
 }
 
-type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
-
 const COLORS: [RGBColor; 3] = [
     RGBColor(210, 60, 50),
     RGBColor(40, 150, 70),
@@ -239,41 +238,11 @@ const COLORS: [RGBColor; 3] = [
 fn plot_regions(mlp: &Mlp, data: &Dataset, path: &Path, steps: usize) -> Fallible<()> {
     let root = SVGBackend::new(path, (560, 560)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("class regions after {steps} steps"),
-            ("sans-serif", 20),
-        )
-        .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(44)
-        .build_cartesian_2d(-2.2..2.2, -2.2..2.2)?;
-    chart
-        .configure_mesh()
-        .x_desc("x")
-        .y_desc("y")
-        .disable_mesh()
-        .draw()?;
-    // Each column of the grid as runs of cells of the same class: one rectangle a run keeps the
-    // file small.
-    let cells = 110;
-    let d = 4.4 / cells as f64;
-    let class_at = |i: usize, j: usize| {
-        let (x, y) = (-2.2 + (i as f64 + 0.5) * d, -2.2 + (j as f64 + 0.5) * d);
-        mlp.eval(&[x, y]).ok().and_then(|logits| argmax(&logits))
-    };
-    let rects = common::column_runs(cells, cells, class_at)
-        .into_iter()
-        .filter_map(|(i, start, end, class)| {
-            let (x, y0, y1) = (
-                -2.2 + i as f64 * d,
-                -2.2 + start as f64 * d,
-                -2.2 + end as f64 * d,
-            );
-            let color = COLORS[class? % 3].mix(0.2);
-            Some(Rectangle::new([(x, y0), (x + d, y1)], color.filled()))
-        });
-    chart.draw_series(rects)?;
+    let caption = format!("class regions after {steps} steps");
+    let mut chart = plot::plane(&root, &caption, 20, -2.2..2.2, -2.2..2.2)?;
+    let class_at = |x: f64, y: f64| mlp.eval(&[x, y]).ok().and_then(|logits| argmax(&logits));
+    let shade = |class: &Option<usize>| Some(COLORS[(*class)? % 3].mix(0.2).filled());
+    plot::fill_cells(&mut chart, (110, 110), class_at, shade)?;
     for (class, color) in COLORS.iter().enumerate() {
         let points = data
             .points

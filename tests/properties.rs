@@ -9,22 +9,10 @@ use circuitgrad::{Arity, Op, Value};
 use common::{Step, apply, bits, eval, run, step};
 use proptest::prelude::*;
 
-/// What a central difference says of `f` at `x`: its slope, or `None` where it cannot be trusted:
-/// a value that is not finite, or a kink within the step (the one-sided slopes disagree, as they
-/// do at `relu(0)`, `abs(0)`, ties of `max`).
+/// A central difference of the forward rules: a step of 1e-6 (relative) keeps rounding small
+/// against first derivatives.
 fn slope(f: impl Fn(f64) -> f64, x: f64) -> Option<f64> {
-    let h = 1e-6 * x.abs().max(1.0);
-    let (below, at, above) = (f(x - h), f(x), f(x + h));
-    if ![below, at, above]
-        .iter()
-        .all(|v| v.is_finite() && v.abs() < 1e6)
-    {
-        return None;
-    }
-    let (left, right) = ((at - below) / h, (above - at) / h);
-    let central = (above - below) / (2.0 * h);
-    // One-sided slopes differ by about h·f'' where f is smooth; a kink makes them differ by O(1).
-    ((left - right).abs() <= 1e-3 * (1.0 + central.abs())).then_some(central)
+    common::slope(f, x, 1e-6, 1e-3)
 }
 
 /// Whether the analytic derivative agrees with a trusted central difference. Central differences

@@ -4,6 +4,8 @@
 //! where, wherever the example is run from.
 #![allow(dead_code)] // each example uses its own part of this module
 
+pub mod plot;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::exit;
@@ -127,31 +129,4 @@ pub fn non_negative(text: &str) -> Result<f64, String> {
         .ok()
         .filter(|x: &f64| x.is_finite() && *x >= 0.0)
         .ok_or_else(|| "takes a finite number at least 0".to_string())
-}
-
-/// The runs of equal `key` down each column of an `nx` × `ny` grid, as `(column, first row, end
-/// row, key)`, so that a picture draws one rectangle a run rather than one a cell. `key` is called
-/// once a cell.
-pub fn column_runs<K: PartialEq>(
-    nx: usize,
-    ny: usize,
-    key: impl Fn(usize, usize) -> K,
-) -> Vec<(usize, usize, usize, K)> {
-    let mut runs = Vec::new();
-    for i in 0..nx {
-        let mut run: Option<(usize, K)> = None;
-        for j in 0..ny {
-            let k = key(i, j);
-            if run.as_ref().is_some_and(|(_, current)| *current == k) {
-                continue;
-            }
-            if let Some((start, current)) = run.replace((j, k)) {
-                runs.push((i, start, j, current));
-            }
-        }
-        if let Some((start, current)) = run {
-            runs.push((i, start, ny, current));
-        }
-    }
-    runs
 }

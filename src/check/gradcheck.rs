@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use itertools::Itertools;
-
 use crate::Value;
 use crate::engine::backward::Numbered;
 use crate::engine::number;
@@ -288,6 +286,50 @@ impl Replay {
     }
 }
 
+impl GradCheck {
+    /// The table's columns, as the text and a notebook print them.
+    pub(crate) const COLUMNS: [&'static str; 6] = [
+        "value",
+        "analytic",
+        "numeric",
+        "abs error",
+        "rel error",
+        "verdict",
+    ];
+
+    /// The table's rows, one an input, under [`COLUMNS`](Self::COLUMNS): an input is named by its
+    /// label, else by its node's number (`#3`), else by its place in the list (`(0)`).
+    pub(crate) fn cells(&self) -> Vec<[String; 6]> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let name = match (&r.label, r.node) {
+                    (Some(label), _) => label.clone(),
+                    (None, Some(node)) => format!("#{node}"),
+                    (None, None) => format!("({i})"),
+                };
+                let verdict = match (r.verdict, r.node) {
+                    (_, None) => "ok (not in the circuit)",
+                    (Verdict::Pass, _) => "ok",
+                    (Verdict::Fail, _) => "FAIL",
+                    (Verdict::Kink, _) => "kink within the step",
+                    (Verdict::NotFinite, _) => "not finite",
+                };
+                let short = |x: f64| number::format(x, Some(2));
+                [
+                    name,
+                    number::format(r.analytic, None),
+                    number::format(r.numeric, None),
+                    short(r.abs_error),
+                    short(r.rel_error),
+                    verdict.to_string(),
+                ]
+            })
+            .collect()
+    }
+}
+
 impl fmt::Display for GradCheck {
     /// A line saying how it went, then the table.
     ///
@@ -314,54 +356,6 @@ impl fmt::Display for GradCheck {
             number::format(t.atol, None),
             number::format(t.rtol, None)
         )?;
-        let header = [
-            "value",
-            "analytic",
-            "numeric",
-            "abs error",
-            "rel error",
-            "verdict",
-        ];
-        let cells: Vec<[String; 6]> = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let name = match (&r.label, r.node) {
-                    (Some(label), _) => label.clone(),
-                    (None, Some(node)) => format!("#{node}"),
-                    (None, None) => format!("({i})"),
-                };
-                let verdict = match (r.verdict, r.node) {
-                    (_, None) => "ok (not in the circuit)",
-                    (Verdict::Pass, _) => "ok",
-                    (Verdict::Fail, _) => "FAIL",
-                    (Verdict::Kink, _) => "kink within the step",
-                    (Verdict::NotFinite, _) => "not finite",
-                };
-                let short = |x: f64| number::format(x, Some(2));
-                [
-                    name,
-                    number::format(r.analytic, None),
-                    number::format(r.numeric, None),
-                    short(r.abs_error),
-                    short(r.rel_error),
-                    verdict.to_string(),
-                ]
-            })
-            .collect();
-        let rows = std::iter::once(header.map(String::from)).chain(cells);
-        let rows: Vec<[String; 6]> = rows.collect();
-        let widths: [usize; 6] =
-            std::array::from_fn(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0));
-        for r in &rows {
-            let line = r
-                .iter()
-                .zip(widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .join(" | ");
-            writeln!(f, "{}", line.trim_end())?;
-        }
-        Ok(())
+        crate::inspect::write_columns(f, Self::COLUMNS, &self.cells())
     }
 }

@@ -118,6 +118,14 @@ impl Neg for &Value {
     }
 }
 
+/// The values joined left to right by the binary `op`, or a leaf `empty` when there are none.
+fn chain(op: Op, mut values: impl Iterator<Item = Value>, empty: f64) -> Value {
+    match values.next() {
+        Some(first) => values.fold(first, |total, x| Value::binary(op, &total, &x)),
+        None => Value::new(empty),
+    }
+}
+
 impl Sum<Value> for Value {
     /// The sum as a chain of `+` nodes; the empty sum is a leaf 0.
     ///
@@ -129,11 +137,8 @@ impl Sum<Value> for Value {
     /// assert_eq!((s.data(), xs[0].grad()), (12.0, 2.0));
     /// assert_eq!(std::iter::empty::<Value>().sum::<Value>().data(), 0.0);
     /// ```
-    fn sum<I: Iterator<Item = Value>>(mut iter: I) -> Value {
-        match iter.next() {
-            Some(first) => iter.fold(first, |total, x| Value::binary(Op::Add, &total, &x)),
-            None => Value::new(0.0),
-        }
+    fn sum<I: Iterator<Item = Value>>(iter: I) -> Value {
+        chain(Op::Add, iter, 0.0)
     }
 }
 
@@ -162,11 +167,8 @@ impl Product<Value> for Value {
     /// assert_eq!((p.data(), xs[0].grad()), (6.0, 6.0));
     /// assert_eq!(std::iter::empty::<Value>().product::<Value>().data(), 1.0);
     /// ```
-    fn product<I: Iterator<Item = Value>>(mut iter: I) -> Value {
-        match iter.next() {
-            Some(first) => iter.fold(first, |total, x| Value::binary(Op::Mul, &total, &x)),
-            None => Value::new(1.0),
-        }
+    fn product<I: Iterator<Item = Value>>(iter: I) -> Value {
+        chain(Op::Mul, iter, 1.0)
     }
 }
 

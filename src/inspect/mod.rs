@@ -19,6 +19,33 @@ pub(crate) fn expression(op: &str, inputs: &[String]) -> String {
     }
 }
 
+/// Writes `header` and `rows` as text columns joined by ` | `, each column as wide as its widest
+/// cell, with no spaces at the end of a line.
+pub(crate) fn write_columns<const N: usize>(
+    f: &mut impl std::fmt::Write,
+    header: [&str; N],
+    rows: &[[String; N]],
+) -> std::fmt::Result {
+    use itertools::Itertools;
+    let header = header.map(String::from);
+    let lines = || std::iter::once(&header).chain(rows);
+    let widths: [usize; N] = std::array::from_fn(|column| {
+        lines()
+            .map(|line| line[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    });
+    for line in lines() {
+        let text = line
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .join(" | ");
+        writeln!(f, "{}", text.trim_end())?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::expression;

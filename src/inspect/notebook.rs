@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::check::{GradCheck, Verdict};
+use crate::check::GradCheck;
 use crate::engine::number;
 use crate::nn::Mlp;
 use crate::walkthrough::{Phase, Walkthrough};
@@ -228,33 +228,8 @@ fn mlp_blocks(mlp: &Mlp) -> Blocks {
 }
 
 fn gradcheck_blocks(check: &GradCheck) -> Blocks {
-    let rows = check.rows().iter().enumerate().map(|(i, r)| {
-        vec![
-            r.label.clone().unwrap_or_else(|| format!("({i})")),
-            number::format(r.analytic, None),
-            number::format(r.numeric, None),
-            number::format(r.abs_error, Some(2)),
-            number::format(r.rel_error, Some(2)),
-            match r.verdict {
-                Verdict::Pass => "ok",
-                Verdict::Fail => "FAIL",
-                Verdict::Kink => "kink within the step",
-                Verdict::NotFinite => "not finite",
-            }
-            .to_string(),
-        ]
-    });
-    let html = table(
-        &[
-            "value",
-            "analytic",
-            "numeric",
-            "abs error",
-            "rel error",
-            "verdict",
-        ],
-        rows,
-    );
+    let rows = check.cells().into_iter().map(Vec::from);
+    let html = table(&GradCheck::COLUMNS, rows);
     Blocks(vec![("text/plain", check.to_string()), ("text/html", html)])
 }
 

@@ -100,7 +100,6 @@ impl Value {
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header = ["#", "node", "op", "inputs", "data", "grad"].map(String::from);
         let cells: Vec<[String; 6]> = self
             .rows
             .iter()
@@ -116,22 +115,6 @@ impl fmt::Display for Trace {
                 ]
             })
             .collect();
-        let width = |column: usize| {
-            std::iter::once(&header)
-                .chain(&cells)
-                .map(|line| line[column].chars().count())
-                .max()
-                .unwrap_or(0)
-        };
-        let widths: [usize; 6] = std::array::from_fn(width);
-        for line in std::iter::once(&header).chain(&cells) {
-            let text = line
-                .iter()
-                .zip(widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .join(" | ");
-            writeln!(f, "{}", text.trim_end())?;
-        }
-        Ok(())
+        super::write_columns(f, ["#", "node", "op", "inputs", "data", "grad"], &cells)
     }
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use itertools::Itertools;
+
 use super::activation::{Activation, Init};
 use super::error::{NnError, SizeMismatch, check};
 use super::neuron::{Input, Layer};
@@ -200,12 +202,7 @@ impl fmt::Display for Mlp {
     ///            "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(2)]]");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MLP of [")?;
-        for (i, layer) in self.layers.iter().enumerate() {
-            let sep = if i > 0 { ", " } else { "" };
-            write!(f, "{sep}{layer}")?;
-        }
-        write!(f, "]")
+        write!(f, "MLP of [{}]", self.layers.iter().format(", "))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use itertools::Itertools;
+
 use super::activation::{Activation, Init};
 use super::error::{SizeMismatch, check};
 use crate::data::Uniform;
@@ -328,11 +330,6 @@ impl fmt::Display for Layer {
     /// assert_eq!(layer.to_string(), "Layer of [ReLUNeuron(2), ReLUNeuron(2)]");
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Layer of [")?;
-        for (j, n) in self.neurons.iter().enumerate() {
-            let sep = if j > 0 { ", " } else { "" };
-            write!(f, "{sep}{n}")?;
-        }
-        write!(f, "]")
+        write!(f, "Layer of [{}]", self.neurons.iter().format(", "))
     }
 }

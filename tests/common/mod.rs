@@ -101,3 +101,22 @@ pub fn eval(step: &Step, a: &f64, b: &f64) -> f64 {
         _ => op.eval(*a, f64::NAN),
     }
 }
+
+/// What a central difference with step `step × max(|x|, 1)` says of `f` at `x`: its slope, or
+/// `None` where it cannot be trusted: a value that is not finite or past 1e6, or a kink within the
+/// step (the one-sided slopes differ by more than `kink × (1 + |slope|)`, as they do at
+/// `relu(0)`, `abs(0)`, ties of `max`). Where `f` is smooth they differ by about `h·f''`; at a
+/// kink, by O(1).
+pub fn slope(f: impl Fn(f64) -> f64, x: f64, step: f64, kink: f64) -> Option<f64> {
+    let h = step * x.abs().max(1.0);
+    let (below, at, above) = (f(x - h), f(x), f(x + h));
+    if ![below, at, above]
+        .iter()
+        .all(|v| v.is_finite() && v.abs() < 1e6)
+    {
+        return None;
+    }
+    let (left, right) = ((at - below) / h, (above - at) / h);
+    let central = (above - below) / (2.0 * h);
+    ((left - right).abs() <= kink * (1.0 + central.abs())).then_some(central)
+}
