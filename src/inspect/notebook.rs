@@ -102,17 +102,18 @@ fn value_text(value: &Value) -> String {
     text
 }
 
+/// A value's text and, with the `svg` feature, its picture (or why there is none).
 fn value_blocks(value: &Value) -> Blocks {
-    let mut blocks = vec![("text/plain", value_text(value))];
+    let blocks = std::iter::once(("text/plain", value_text(value)));
     #[cfg(feature = "svg")]
-    match value.to_svg() {
-        Ok(svg) => blocks.push(("image/svg+xml", svg)),
-        Err(too_big) => blocks.push((
+    let blocks = blocks.chain(std::iter::once(match value.to_svg() {
+        Ok(svg) => ("image/svg+xml", svg),
+        Err(too_big) => (
             "text/html",
             format!("<p>{}</p>", escape(&too_big.to_string())),
-        )),
-    }
-    Blocks(blocks)
+        ),
+    }));
+    Blocks(blocks.collect())
 }
 
 fn trace_blocks(trace: &Trace) -> Blocks {
