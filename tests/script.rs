@@ -141,6 +141,7 @@ fn why_says_where_a_nan_starts_or_that_there_is_none() {
 }
 
 #[test]
+#[cfg(feature = "svg")] // the session draws an SVG picture
 fn the_readmes_repl_session_is_what_a_session_prints() {
     let readme = include_str!("../README.md");
     let session = readme
@@ -392,6 +393,7 @@ fn absurd_input_gets_an_error_not_a_crash() {
 }
 
 #[test]
+#[cfg(feature = "svg")]
 fn draw_writes_svg_and_dot_and_refuses_what_it_cannot() {
     let dir = std::env::temp_dir().join(format!("circuitgrad-draw-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -539,6 +541,7 @@ fn a_comment_may_follow_a_line() {
 }
 
 #[test]
+#[cfg(feature = "svg")]
 #[cfg_attr(miri, ignore = "writes files; the same code paths run natively")]
 fn draw_writes_what_the_extension_says_or_refuses() {
     let mut s = Session::new();
@@ -634,4 +637,26 @@ fn tiny_and_huge_numbers_print_one_way() {
     assert!(text(s.run(":backward y")).contains("x.grad = 4"));
     assert!(text(s.run(":trace y")).contains("1e-20"));
     assert_eq!(text(s.run("2e17")), "2e17");
+}
+
+#[test]
+#[cfg(not(feature = "svg"))]
+fn without_the_svg_feature_draw_writes_dot_and_says_why_not_svg() {
+    let dir = std::env::temp_dir().join(format!("circuitgrad-nosvg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = Session::new();
+    run_all(&mut s, &["x = -2", "f = x * 3"]);
+    let dot = dir.join("f.dot");
+    assert_eq!(
+        text(s.run(&format!(":draw f {}", dot.display()))),
+        format!("wrote {}", dot.display())
+    );
+    assert_eq!(
+        s.run(&format!(":draw f {}", dir.join("f.svg").display()))
+            .unwrap_err()
+            .to_string(),
+        "usage: :draw NAME FILE.dot (SVG pictures need the crate's `svg` feature)"
+    );
+    assert!(!dir.join("f.svg").exists());
+    std::fs::remove_dir_all(dir).unwrap();
 }
