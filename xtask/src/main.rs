@@ -5,10 +5,19 @@
 //! cargo reports: `CARGO_TARGET_DIR` or `build.target-dir` count) and serves it on
 //! http://127.0.0.1:8000. `cargo xtask playground --build-only [--out DIR]` only writes the files.
 
+use std::convert::Infallible;
 use std::error::Error;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 
 const USAGE: &str = "\
 usage: cargo xtask playground [--build-only] [--out DIR] [--port N]
@@ -181,22 +190,66 @@ fn run(command: &mut Command) -> Result<(), Box<dyn Error>> {
     }
 }
 
-/// Serves `dir` until the process is stopped: GET of its files, nothing else.
+/// Serves `dir` until the process is stopped: GET of its files, nothing else. Each connection is
+/// a task of its own, so a browser's parallel keep-alive connections are all answered.
 fn serve(dir: &Path, port: u16) -> Result<(), Box<dyn Error>> {
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port N)"))?;
-    println!("the playground is on http://127.0.0.1:{port}/ (Ctrl+C stops it)");
-    for request in server.incoming_requests() {
-        let response = match file_for(dir, request.url()) {
-            Some(path) => match fs::read(&path) {
-                Ok(bytes) => tiny_http::Response::from_data(bytes).with_header(content_type(&path)),
-                Err(_) => not_found(),
-            },
-            None => not_found(),
-        };
-        let _ = request.respond(response);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port N)"))?;
+        println!("the playground is on http://127.0.0.1:{port}/ (Ctrl+C stops it)");
+        loop {
+            // A failed accept (a connection reset before it was taken, too many open files) is
+            // that connection's problem, not the server's; a pause before the next try keeps an
+            // error that lasts from spinning.
+            let Ok((stream, _)) = listener.accept().await else {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            };
+            let dir = dir.to_path_buf();
+            let service = service_fn(move |request: Request<Incoming>| {
+                let response = match *request.method() {
+                    Method::GET | Method::HEAD => respond(&dir, request.uri().path()),
+                    _ => plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD"),
+                };
+                async move { Ok::<_, Infallible>(response) }
+            });
+            tokio::task::spawn(async move {
+                // A client that goes away mid-request ends its connection, nothing more.
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
+}
+
+/// The response to a GET of `url`: the file it names in `dir`, or 404.
+fn respond(dir: &Path, url: &str) -> Response<Full<Bytes>> {
+    match file_for(dir, url).and_then(|path| Some((fs::read(&path).ok()?, path))) {
+        Some((bytes, path)) => with(StatusCode::OK, content_type(&path), bytes),
+        None => plain(StatusCode::NOT_FOUND, "not found"),
     }
-    Ok(())
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+    with(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
+}
+
+fn with(status: StatusCode, kind: &'static str, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(kind));
+    response
 }
 
 /// The file a URL names inside `dir`; `None` for anything that would leave it.
@@ -210,8 +263,8 @@ fn file_for(dir: &Path, url: &str) -> Option<PathBuf> {
         .then(|| dir.join(relative))
 }
 
-fn content_type(path: &Path) -> tiny_http::Header {
-    let kind = match path.extension().and_then(|e| e.to_str()) {
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
@@ -219,12 +272,7 @@ fn content_type(path: &Path) -> tiny_http::Header {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         _ => "application/octet-stream",
-    };
-    tiny_http::Header::from_bytes("Content-Type", kind).expect("a valid header")
-}
-
-fn not_found() -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    tiny_http::Response::from_string("not found").with_status_code(404)
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +286,85 @@ mod tests {
         assert_eq!(file_for(dir, "/app.js?v=2"), Some(dir.join("app.js")));
         assert_eq!(file_for(dir, "/../secret"), None);
         assert_eq!(file_for(dir, "/a/../../b"), None);
+    }
+
+    /// A GET of `path` on `stream`, kept alive, and the response's head and body.
+    fn get(stream: &mut std::net::TcpStream, path: &str) -> (String, Vec<u8>) {
+        use std::io::{Read, Write};
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+        let mut bytes = Vec::new();
+        let mut buffer = [0; 4096];
+        loop {
+            let n = stream
+                .read(&mut buffer)
+                .expect("an answer within the timeout");
+            assert!(n > 0, "the server closed the connection");
+            bytes.extend_from_slice(&buffer[..n]);
+            let text = String::from_utf8_lossy(&bytes).to_string();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let head = text[..end].to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                if bytes.len() >= end + 4 + length {
+                    return (head, bytes[end + 4..end + 4 + length].to_vec());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_one_of_a_browsers_parallel_connections_is_answered() {
+        let dir = std::env::temp_dir().join(format!("circuitgrad-serve-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("index.html"), "<p>page</p>").unwrap();
+        fs::write(dir.join("app.js"), "export {};").unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let served = dir.clone();
+        std::thread::spawn(move || serve(&served, port).map_err(|e| e.to_string()));
+        let connect = || {
+            for _ in 0..100 {
+                if let Ok(stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                    stream
+                        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                        .unwrap();
+                    return stream;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            panic!("the server never listened");
+        };
+        // Eight connections open at once, as a browser keeps them, each asked in turn, the last
+        // first; every one is answered while the others stay open.
+        let mut streams: Vec<_> = (0..8).map(|_| connect()).collect();
+        for stream in streams.iter_mut().rev() {
+            let (head, body) = get(stream, "/app.js");
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            assert!(head.contains("content-type: text/javascript"), "{head}");
+            assert_eq!(body, b"export {};");
+        }
+        // And again on the same connections (kept alive): the page, a 404, a way out refused.
+        let (head, body) = get(&mut streams[0], "/");
+        assert!(head.starts_with("http/1.1 200") && head.contains("text/html"));
+        assert_eq!(body, b"<p>page</p>");
+        assert!(
+            get(&mut streams[1], "/missing.js")
+                .0
+                .starts_with("http/1.1 404")
+        );
+        assert!(
+            get(&mut streams[2], "/../secret")
+                .0
+                .starts_with("http/1.1 404")
+        );
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
