@@ -113,10 +113,7 @@ fn newton(args: &Args) -> Run {
             return stopped(path, format!("the gradient is not finite {}", at_step(k)));
         }
         if norm < args.tol {
-            return Run {
-                path,
-                ending: format!("converged in {k} iterations: |∇f| < {:e}", args.tol),
-            };
+            return converged(path, k, args.tol);
         }
         if k == args.max_steps {
             break;
@@ -174,10 +171,7 @@ fn gradient_descent(args: &Args) -> Run {
             );
         }
         if norm < args.tol {
-            return Run {
-                path,
-                ending: format!("converged in {k} iterations: |∇f| < {:e}", args.tol),
-            };
+            return converged(path, k, args.tol);
         }
         if k == args.max_steps {
             break;
@@ -201,6 +195,10 @@ fn at_step(k: usize) -> String {
 
 fn stopped(path: Vec<(f64, f64)>, ending: String) -> Run {
     Run { path, ending }
+}
+
+fn converged(path: Vec<(f64, f64)>, k: usize, tol: f64) -> Run {
+    stopped(path, format!("converged in {k} iterations: |∇f| < {tol:e}"))
 }
 
 fn main() -> ExitCode {
