@@ -2,6 +2,7 @@
 
 mod common;
 
+use approx::assert_relative_eq;
 use circuitgrad::script::{MAX_LINE, Reply, ScriptError, Session};
 use proptest::prelude::*;
 
@@ -260,6 +261,55 @@ fn syntax_covers_numbers_powers_functions_and_precedence() {
 }
 
 #[test]
+fn an_exponent_may_be_a_value_and_its_gradient_flows_into_it() {
+    use circuitgrad::Op;
+    let mut s = Session::new();
+    run_all(
+        &mut s,
+        &[
+            "x = 1.5",
+            "y = 2.5",
+            "p = x^y",
+            "q = 2^x",
+            "r = x**-y",
+            "n = x^(1 + 1)",
+        ],
+    );
+    let (x, y) = (1.5f64, 2.5f64);
+    let op = |name: &str| s.get(name).unwrap().op();
+    // A number exponent, even one folded from an expression, stays in the node; a value is an input.
+    assert_eq!(
+        (op("p"), op("q"), op("r"), op("n")),
+        (Op::PowValue, Op::PowValue, Op::PowValue, Op::Pow)
+    );
+    assert_eq!(s.get("p").unwrap().data(), x.powf(y));
+    assert_eq!(s.get("q").unwrap().data(), 2f64.powf(x));
+    assert_eq!(s.get("r").unwrap().data(), x.powf(-y));
+    assert_eq!(s.get("n").unwrap().data(), 2.25);
+    // d(x^y)/dx = y·x^(y-1), d(x^y)/dy = x^y·ln x.
+    s.run(":backward p").unwrap();
+    let grad = |s: &Session, name: &str| s.get(name).unwrap().grad();
+    assert_relative_eq!(grad(&s, "x"), y * x.powf(y - 1.0), max_relative = 1e-15);
+    assert_relative_eq!(grad(&s, "y"), x.powf(y) * x.ln(), max_relative = 1e-15);
+    // d(x^-y)/dy = -x^-y·ln x; and d(2^x)/dx = 2^x·ln 2, a constant base as a leaf.
+    s.run(":backward r").unwrap();
+    assert_relative_eq!(grad(&s, "y"), -x.powf(-y) * x.ln(), max_relative = 1e-15);
+    s.run(":backward q").unwrap();
+    assert_relative_eq!(
+        grad(&s, "x"),
+        2f64.powf(x) * 2f64.ln(),
+        max_relative = 1e-15
+    );
+    // And through grad: d²(x^y)/dx² = y(y-1)·x^(y-2).
+    run_all(&mut s, &["g = grad(grad(p, x), x)"]);
+    assert_relative_eq!(
+        s.get("g").unwrap().data(),
+        y * (y - 1.0) * x.powf(y - 2.0),
+        max_relative = 1e-14
+    );
+}
+
+#[test]
 fn every_error_says_what_was_wrong_and_what_is_allowed() {
     let mut s = Session::new();
     let unbound = s.run("w + 1").unwrap_err();
@@ -282,8 +332,8 @@ fn every_error_says_what_was_wrong_and_what_is_allowed() {
             "expected `)` or an operator (+ - * / ^), found the end of the line at column 7",
         ),
         (
-            "x ^ y",
-            "expected a number after `^` (a power takes a number exponent), found `y` at column 5",
+            "x ^ --y",
+            "expected an exponent after `^-` (one minus sign), found `-` at column 6",
         ),
         (
             "x^2^3",

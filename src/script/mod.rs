@@ -358,8 +358,8 @@ NAME = EXPR    bind NAME to the value of EXPR (a node of a circuit)
 EXPR           print the value of EXPR
 # ...          a comment, alone or after a line (x = 1  # the input)
 
-Expressions: numbers (3, -2.5, 1e-3), names, + - * /, unary -, x^2 or x**2
-(a number exponent; one power per level, so write (a^b)^c), parentheses,
+Expressions: numbers (3, -2.5, 1e-3), names, + - * /, unary -, powers x^2,
+x**-0.5, x^y (one per level, so write (a^b)^c), parentheses,
 and the functions exp(x), ln(x), tanh(x), sigmoid(x), relu(x), sqrt(x),
 abs(x), square(x), max(a, b), min(a, b) and grad(f, x).
 A name used twice is the same node: s = x * x gives x the gradient 2x.

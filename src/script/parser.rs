@@ -4,8 +4,7 @@
 //! expr    := term (("+" | "-") term)*
 //! term    := unary (("*" | "/") unary)*
 //! unary   := "-" unary | power
-//! power   := atom (("^" | "**") exponent)?        -- one power; chain them with parentheses
-//! exponent:= "-"? NUMBER | "(" "-"? NUMBER ")"
+//! power   := atom (("^" | "**") "-"? atom)?        -- one power; chain them with parentheses
 //! atom    := NUMBER | NAME | FUNCTION "(" expr ("," expr)* ")" | "(" expr ")"
 //! ```
 //!
@@ -241,36 +240,41 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// `base ^ exponent`: a number exponent (`x^2`, `x^(-0.5)`) is kept in the node, as
+    /// `Value::pow(2.0)` does; any other (`x^y`, `2^x`) makes the exponent an input of the node.
     fn power(&mut self, depth: usize) -> Result<Operand, ScriptError> {
         let base = self.atom(depth)?;
         if !self.power_sign() {
             return Ok(base);
         }
-        let n = self.exponent()?;
+        let exponent = self.exponent(depth)?;
         if self.power_sign() {
             self.pos -= 1;
             return Err(self
                 .unexpected("one power only: write (a^b)^c, since a^b^c could be read two ways"));
         }
-        Ok(match base {
-            Operand::Const(c) => Operand::Const(local::pow(c, n)),
-            Operand::Node(v) => Operand::Node(v.pow(n)),
+        Ok(match (base, exponent) {
+            (Operand::Const(c), Operand::Const(n)) => Operand::Const(local::pow(c, n)),
+            (Operand::Node(v), Operand::Const(n)) => Operand::Node(v.pow(n)),
+            (base, Operand::Node(e)) => Operand::Node(base.into_value().pow(&e)),
         })
     }
 
-    fn exponent(&mut self) -> Result<f64, ScriptError> {
-        const EXPONENT: &str = "a number after `^` (a power takes a number exponent)";
-        let parenthesized = self.eat('(');
-        let negative = self.eat('-');
+    /// What follows `^`: an atom, with a minus sign if one comes first (`x^-1`, `x^-y`).
+    fn exponent(&mut self, depth: usize) -> Result<Operand, ScriptError> {
         self.skip_space();
-        let n = match self.peek() {
-            Some(c) if c.is_ascii_digit() || c == '.' => self.number()?,
-            _ => return Err(self.unexpected(EXPONENT)),
-        };
-        if parenthesized && !self.eat(')') {
-            return Err(self.unexpected("`)`"));
+        if !self.eat('-') {
+            return self.atom(depth);
         }
-        Ok(if negative { -n } else { n })
+        let depth = self.deeper(depth)?;
+        self.skip_space();
+        if self.peek() == Some('-') {
+            return Err(self.unexpected("an exponent after `^-` (one minus sign)"));
+        }
+        Ok(match self.atom(depth)? {
+            Operand::Const(c) => Operand::Const(local::neg(c)),
+            Operand::Node(v) => Operand::Node(-v),
+        })
     }
 
     fn number(&mut self) -> Result<f64, ScriptError> {

@@ -38,6 +38,7 @@ CASES = [
     ("sqrt, square, unary minus", "1.2", "0.6", ["s = sqrt(x * x + y)", "f = -square(s - x) * s + sqrt(s) / y"]),
     ("kinks, away from them", "0.9", "-0.4", ["s = x * y", "f = relu(x - 0.2) * abs(s) + max(x, y) * min(s, y) - relu(s) * x"]),
     ("a neuron", "0.5", "-1.5", ["a = 2", "b = -3", "c = 0.25", "f = sigmoid(a * x + b * y + c) * tanh(x * y)"]),
+    ("powers with a value exponent", "1.3", "0.7", ["s = x * y + 1", "f = s^y + 2^s - x^-y + (x + 1)**(s * y)"]),
     ("every op at once", "0.35", "1.1", [
         "s = x * y + 1",
         "t = exp(-s) + ln(s)",
