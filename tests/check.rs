@@ -1,6 +1,6 @@
 //! Finding what went wrong: NaNs planted deep inside, blow-ups that happen only in the backward
-//! pass, shared nodes, custom ops with right and wrong derivatives, gradcheck on random circuits of
-//! every op.
+//! pass, shared nodes, custom ops with right and wrong derivatives (through the API and through the
+//! REPL's session), gradcheck on random circuits of every op.
 
 mod common;
 
@@ -408,4 +408,85 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn custom_ops_are_checked_through_the_repls_session_too() {
+    use circuitgrad::script::{Reply, ScriptError, Session};
+    fn cbrt(x: f64) -> f64 {
+        x.cbrt()
+    }
+    fn cbrt_d(x: f64) -> f64 {
+        1.0 / (3.0 * x.cbrt() * x.cbrt()) // 1/(3·x^(2/3)): inf at 0
+    }
+    let text = |s: &mut Session, line: &str| match s.run(line) {
+        Ok(Reply::Text(t)) => t,
+        other => panic!("{line}: {other:?}"),
+    };
+    let script = [
+        "x = 1.25",
+        "y = -0.5",
+        "s = sq(x)",
+        "f = tanh(s) * s + hypot(s, y)",
+    ];
+    // s is shared: tanh(s)·s and hypot(s, y) both use it.
+    for (sq_rule, hypot_db_rule, fails) in [
+        (
+            sq_d as fn(f64) -> f64,
+            hypot_db as fn(f64, f64) -> f64,
+            vec![],
+        ),
+        (sq_wrong, hypot_db, vec!["x"]),
+        (sq_d, hypot_db_wrong, vec!["y"]),
+    ] {
+        let mut s = Session::new();
+        s.define("sq", sq, sq_rule).unwrap();
+        s.define2("hypot", hypot, hypot_da, hypot_db_rule).unwrap();
+        for line in script {
+            assert_eq!(s.run(line), Ok(Reply::Nothing), "{line}");
+        }
+        let table = text(&mut s, ":check f");
+        for leaf in ["x", "y"] {
+            let row = table
+                .lines()
+                .find(|l| l.split('|').next().is_some_and(|c| c.trim() == leaf))
+                .unwrap_or_else(|| panic!("no row for {leaf} in\n{table}"));
+            assert_eq!(
+                row.contains("FAIL"),
+                fails.contains(&leaf),
+                "{leaf}:\n{table}"
+            );
+        }
+        // The gradient through the session's op is the API's, on the same nodes.
+        let (f, x) = (s.get("f").unwrap().clone(), s.get("x").unwrap().clone());
+        f.backward();
+        let g = circuitgrad::grad(&f, &[&x]).remove(0);
+        assert_eq!(g.data().to_bits(), x.grad().to_bits());
+    }
+    // A blow-up only in the backward pass, inside a custom op: cbrt(0) is 0, its slope inf.
+    let mut s = Session::new();
+    s.define("cbrt", cbrt, cbrt_d).unwrap();
+    for line in ["x = 0", "y = 2", "f = cbrt(x) * y + y"] {
+        assert_eq!(s.run(line), Ok(Reply::Nothing), "{line}");
+    }
+    let why = text(&mut s, ":why f");
+    assert!(why.starts_with("backward: cbrt(0)"), "{why}");
+    assert!(why.contains("x") && why.contains("inf"), "{why}");
+    // What cannot be a function is refused, and nothing changes.
+    for (name, reason) in [
+        ("exp", "it is a built-in function"),
+        ("x", "it is bound to a value"),
+        ("2x", "a function's name is a letter"),
+        ("", "a function's name is a letter"),
+    ] {
+        let err = s.define(name, sq, sq_d).unwrap_err();
+        assert!(matches!(err, ScriptError::BadDefinition { .. }), "{err:?}");
+        assert!(err.to_string().contains(reason), "{name}: {err}");
+    }
+    assert_eq!(text(&mut s, "cbrt(8)"), "2"); // on numbers, at once
+    assert!(text(&mut s, ":help").ends_with("\n\nDefined for this session: cbrt(x)."));
+    assert_eq!(
+        s.run("cbrt = 1").unwrap_err().to_string(),
+        "`cbrt` is a function; bind another name"
+    );
 }

@@ -43,6 +43,13 @@ pub enum ScriptError {
         /// The name.
         name: String,
     },
+    /// [`Session::define`](super::Session::define) of a name that cannot be a new function.
+    BadDefinition {
+        /// The name.
+        name: String,
+        /// Why not.
+        reason: &'static str,
+    },
     /// A command that does not exist.
     UnknownCommand {
         /// The command as typed.
@@ -159,7 +166,7 @@ impl ScriptError {
 
 /// `text` broken at spaces into lines of at most `width` characters (a longer word stays whole),
 /// every line after the first indented by two spaces.
-fn wrap(text: &str, width: usize) -> String {
+pub(crate) fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut column = 0;
     for word in text.split(' ') {
@@ -202,6 +209,9 @@ impl fmt::Display for ScriptError {
             }
             ScriptError::ReservedName { name } => {
                 write!(f, "`{name}` is a function; bind another name")
+            }
+            ScriptError::BadDefinition { name, reason } => {
+                write!(f, "cannot define the function `{name}`: {reason}")
             }
             ScriptError::UnknownCommand { command } => {
                 write!(f, "unknown command `{command}` (commands: {COMMANDS})")

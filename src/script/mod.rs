@@ -2,7 +2,8 @@
 //!
 //! [`Session::run`] takes one line and answers with text to print (or nothing, or "quit"); the
 //! REPL example (`cargo run --example repl`) is a thin loop around it. Every line either runs
-//! completely or fails with a [`ScriptError`] and changes no binding.
+//! completely or fails with a [`ScriptError`] and changes no binding. [`Session::define`] adds an
+//! op of your own to the language, so a session can `:check` it.
 //!
 //! ```
 //! use circuitgrad::script::{Reply, Session};
@@ -26,7 +27,7 @@ use itertools::Itertools;
 
 use crate::engine::number::{self, Number};
 pub use error::ScriptError;
-use parser::{FUNCTIONS, MAX_DEPTH, Operand, Parser};
+use parser::{Defined, FUNCTIONS, MAX_DEPTH, Operand, Parser};
 
 use crate::Value;
 use crate::engine::backward::Numbered;
@@ -47,12 +48,13 @@ pub enum Reply {
     Quit(Option<u8>),
 }
 
-/// The names bound so far, in the order they were first bound.
+/// The names bound so far, in the order they were first bound, and the functions defined for it.
 #[derive(Default)]
 pub struct Session {
     names: Vec<String>,
     values: Vec<Value>,
     index: HashMap<String, usize>,
+    defined: Vec<Defined>,
 }
 
 impl std::fmt::Debug for Session {
@@ -111,6 +113,94 @@ impl Session {
         self.names.iter().map(String::as_str)
     }
 
+    /// Adds a function of your own to the language: `name(x)` builds the custom op
+    /// [`x.custom(name, f, df)`](Value::custom), so its lines can use it, and `:check`, `:why`,
+    /// `:trace`, `:draw` and `grad` treat it like any op. On numbers alone it computes `f` at once,
+    /// as the built-in functions do. Defining a name again replaces the function for the lines
+    /// that follow.
+    ///
+    /// # Errors
+    /// [`ScriptError::BadDefinition`] when `name` is not a name of the language, is a built-in
+    /// function, or is bound to a value; nothing changes.
+    ///
+    /// ```
+    /// use circuitgrad::script::{Reply, Session};
+    /// fn sq(x: f64) -> f64 { x * x }
+    /// fn sq_wrong(x: f64) -> f64 { 3.0 * x } // should be 2x
+    ///
+    /// let mut s = Session::new();
+    /// s.define("sq", sq, sq_wrong)?;
+    /// s.run("x = 1.5")?;
+    /// s.run("f = tanh(sq(x))")?;
+    /// let Reply::Text(check) = s.run(":check f")? else { panic!() };
+    /// assert!(check.contains("FAIL"), "{check}");
+    /// # Ok::<(), circuitgrad::script::ScriptError>(())
+    /// ```
+    pub fn define(
+        &mut self,
+        name: &'static str,
+        f: fn(f64) -> f64,
+        df: fn(f64) -> f64,
+    ) -> Result<(), ScriptError> {
+        self.add_definition(Defined::One { name, f, df })
+    }
+
+    /// Adds a function of two arguments of your own: `name(a, b)` builds the custom op
+    /// [`a.custom2(&b, name, f, da, db)`](Value::custom2). As [`define`](Session::define) otherwise.
+    ///
+    /// # Errors
+    /// As [`define`](Session::define).
+    ///
+    /// ```
+    /// use circuitgrad::script::{Reply, Session};
+    /// fn hypot(a: f64, b: f64) -> f64 { a.hypot(b) }
+    /// fn hypot_da(a: f64, b: f64) -> f64 { a / a.hypot(b) }
+    /// fn hypot_db(a: f64, b: f64) -> f64 { b / a.hypot(b) }
+    ///
+    /// let mut s = Session::new();
+    /// s.define2("hypot", hypot, hypot_da, hypot_db)?;
+    /// s.run("a = 3")?;
+    /// s.run("f = hypot(a, 4)")?;
+    /// assert_eq!(s.run("f")?, Reply::Text("5".into()));
+    /// assert_eq!(s.run(":backward f")?, Reply::Text("a.grad = 0.6\nf.grad = 1".into()));
+    /// # Ok::<(), circuitgrad::script::ScriptError>(())
+    /// ```
+    pub fn define2(
+        &mut self,
+        name: &'static str,
+        f: fn(f64, f64) -> f64,
+        da: fn(f64, f64) -> f64,
+        db: fn(f64, f64) -> f64,
+    ) -> Result<(), ScriptError> {
+        self.add_definition(Defined::Two { name, f, da, db })
+    }
+
+    fn add_definition(&mut self, defined: Defined) -> Result<(), ScriptError> {
+        let name = defined.name();
+        let refuse = |reason: &'static str| {
+            Err(ScriptError::BadDefinition {
+                name: name.to_string(),
+                reason,
+            })
+        };
+        if !parser::is_name(name) {
+            return refuse("a function's name is a letter or `_`, then letters, digits or `_`");
+        }
+        if FUNCTIONS.iter().any(|&(f, _)| f == name) {
+            return refuse("it is a built-in function");
+        }
+        if self.get(name).is_some() {
+            return refuse("it is bound to a value (:vars lists the bindings)");
+        }
+        self.defined.retain(|d| d.name() != name);
+        self.defined.push(defined);
+        Ok(())
+    }
+
+    fn is_function(&self, name: &str) -> bool {
+        FUNCTIONS.iter().any(|&(f, _)| f == name) || self.defined.iter().any(|d| d.name() == name)
+    }
+
     /// Runs one line: `NAME = EXPR`, a bare `EXPR` (its value is the reply), a `:command`, a
     /// `# comment` or a blank line.
     ///
@@ -156,12 +246,9 @@ impl Session {
         }
         let lookup = |name: &str| self.get(name).cloned();
         let bound = || self.names.clone();
-        let mut parser = Parser::new(line, &lookup, &bound);
+        let mut parser = Parser::new(line, &lookup, &bound, &self.defined);
         let target = parser.assignment_target();
-        if let Some(name) = target
-            .as_ref()
-            .filter(|n| FUNCTIONS.iter().any(|(f, _)| f == n))
-        {
+        if let Some(name) = target.as_ref().filter(|n| self.is_function(n)) {
             return Err(ScriptError::ReservedName { name: name.clone() });
         }
         let value = parser.expression()?;
@@ -259,7 +346,7 @@ impl Session {
                 }
             }
             "vars" | "v" if args.is_empty() => Ok(Reply::Text(self.vars())),
-            "help" | "h" | "?" if args.is_empty() => Ok(Reply::Text(help())),
+            "help" | "h" | "?" if args.is_empty() => Ok(Reply::Text(self.help())),
             "quit" | "q" | "exit" => match args[..] {
                 [] => Ok(Reply::Quit(None)),
                 [code] => code
@@ -346,6 +433,18 @@ impl Session {
             message: e.to_string(),
         })?;
         Ok(Reply::Text(format!("wrote {file}")))
+    }
+}
+
+impl Session {
+    /// `:help`: the language's text, and the functions defined for this session, if any.
+    fn help(&self) -> String {
+        if self.defined.is_empty() {
+            return help();
+        }
+        let defined = self.defined.iter().map(|d| d.signature()).join(", ");
+        let line = error::wrap(&format!("Defined for this session: {defined}."), 80);
+        format!("{}\n\n{line}", help())
     }
 }
 

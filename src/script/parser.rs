@@ -38,12 +38,14 @@ impl Operand {
 const OPERAND: &str = "a number, a name, `-`, a function call or `(`";
 const OPERATOR: &str = "an operator (+ - * / ^) or the end of the line";
 
-/// What a function of the language does: an op of the table, or `grad`.
+/// What a function of the language does: an op of the table, `grad`, or an op of the session's
+/// own ([`Session::define`](super::Session::define)).
 #[derive(Clone, Copy)]
 pub(crate) enum Function {
     Op(Op),
     /// `grad(f, x)`: the gradient of f with respect to x, as a circuit.
     Grad,
+    Defined(Defined),
 }
 
 impl Function {
@@ -53,8 +55,70 @@ impl Function {
             Function::Op(op) if op.arity() == Arity::Two => 2,
             Function::Op(_) => 1,
             Function::Grad => 2,
+            Function::Defined(Defined::One { .. }) => 1,
+            Function::Defined(Defined::Two { .. }) => 2,
         }
     }
+}
+
+/// A function defined for a session: a custom op's name and rules, as
+/// [`Value::custom`](crate::Value::custom) and [`Value::custom2`](crate::Value::custom2) take them.
+#[derive(Clone, Copy)]
+pub(crate) enum Defined {
+    One {
+        name: &'static str,
+        f: fn(f64) -> f64,
+        df: fn(f64) -> f64,
+    },
+    Two {
+        name: &'static str,
+        f: fn(f64, f64) -> f64,
+        da: fn(f64, f64) -> f64,
+        db: fn(f64, f64) -> f64,
+    },
+}
+
+impl Defined {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Defined::One { name, .. } | Defined::Two { name, .. } => name,
+        }
+    }
+
+    /// `sq(x)` or `hypot(a, b)`, as `:help` lists it.
+    pub(crate) fn signature(self) -> String {
+        match self {
+            Defined::One { name, .. } => format!("{name}(x)"),
+            Defined::Two { name, .. } => format!("{name}(a, b)"),
+        }
+    }
+
+    /// The op on its arguments: on numbers, a number (as the table's ops fold); otherwise a node.
+    fn apply(self, a: Operand, b: Option<Operand>) -> Operand {
+        match (self, a, b) {
+            (Defined::One { f, .. }, Operand::Const(x), _) => Operand::Const(f(x)),
+            (Defined::One { name, f, df }, Operand::Node(x), _) => {
+                Operand::Node(x.custom(name, f, df))
+            }
+            (Defined::Two { f, .. }, Operand::Const(x), Some(Operand::Const(y))) => {
+                Operand::Const(f(x, y))
+            }
+            (Defined::Two { name, f, da, db }, a, b) => {
+                let b = b.unwrap_or(Operand::Const(f64::NAN)); // two arguments: the arity was checked
+                Operand::Node(a.into_value().custom2(&b.into_value(), name, f, da, db))
+            }
+        }
+    }
+}
+
+/// Whether `name` is spelled as the language's names are: a letter or `_`, then letters, digits
+/// or `_`.
+pub(crate) fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// The functions, by name.
@@ -90,6 +154,7 @@ pub(crate) struct Parser<'a> {
     pos: usize,
     lookup: &'a dyn Fn(&str) -> Option<Value>,
     bound: &'a dyn Fn() -> Vec<String>,
+    defined: &'a [Defined],
 }
 
 impl<'a> Parser<'a> {
@@ -97,12 +162,14 @@ impl<'a> Parser<'a> {
         text: &str,
         lookup: &'a dyn Fn(&str) -> Option<Value>,
         bound: &'a dyn Fn() -> Vec<String>,
+        defined: &'a [Defined],
     ) -> Parser<'a> {
         Parser {
             chars: text.chars().collect(),
             pos: 0,
             lookup,
             bound,
+            defined,
         }
     }
 
@@ -357,7 +424,9 @@ impl<'a> Parser<'a> {
     }
 
     fn call(&mut self, name: &str, column: usize, depth: usize) -> Result<Operand, ScriptError> {
-        let Some(&(_, function)) = FUNCTIONS.iter().find(|(f, _)| *f == name) else {
+        let built_in = FUNCTIONS.iter().find(|(f, _)| *f == name).map(|&(_, f)| f);
+        let defined = || self.defined.iter().find(|d| d.name() == name).copied();
+        let Some(function) = built_in.or_else(|| defined().map(Function::Defined)) else {
             return Err(ScriptError::UnknownFunction {
                 name: name.to_string(),
                 column,
@@ -395,6 +464,7 @@ impl<'a> Parser<'a> {
         };
         match function {
             Function::Op(op) => Ok(apply(op, a, b)),
+            Function::Defined(defined) => Ok(defined.apply(a, b)),
             Function::Grad => {
                 let f = a;
                 match b {
