@@ -27,7 +27,7 @@ use itertools::Itertools;
 
 use crate::engine::number::{self, Number};
 pub use error::ScriptError;
-use parser::{Defined, FUNCTIONS, MAX_DEPTH, Operand, Parser};
+use parser::{Defined, MAX_DEPTH, Operand, Parser};
 
 use crate::Value;
 use crate::engine::backward::Numbered;
@@ -186,7 +186,7 @@ impl Session {
         if !parser::is_name(name) {
             return refuse("a function's name is a letter or `_`, then letters, digits or `_`");
         }
-        if FUNCTIONS.iter().any(|&(f, _)| f == name) {
+        if parser::built_in(name).is_some() {
             return refuse("it is a built-in function");
         }
         if self.get(name).is_some() {
@@ -198,7 +198,7 @@ impl Session {
     }
 
     fn is_function(&self, name: &str) -> bool {
-        FUNCTIONS.iter().any(|&(f, _)| f == name) || self.defined.iter().any(|d| d.name() == name)
+        parser::built_in(name).is_some() || self.defined.iter().any(|d| d.name() == name)
     }
 
     /// Runs one line: `NAME = EXPR`, a bare `EXPR` (its value is the reply), a `:command`, a

@@ -87,10 +87,7 @@ impl Defined {
 
     /// `sq(x)` or `hypot(a, b)`, as `:help` lists it.
     pub(crate) fn signature(self) -> String {
-        match self {
-            Defined::One { name, .. } => format!("{name}(x)"),
-            Defined::Two { name, .. } => format!("{name}(a, b)"),
-        }
+        signature(self.name(), Function::Defined(self))
     }
 
     /// The op on its arguments: on numbers, a number (as the table's ops fold); otherwise a node.
@@ -140,13 +137,23 @@ pub(crate) const FUNCTIONS: [(&str, Function); 11] = [
 pub(crate) fn function_list() -> String {
     FUNCTIONS
         .iter()
-        .map(|&(name, f)| match (name, f.arity()) {
-            ("grad", _) => "grad(f, x)".to_string(),
-            (name, 1) => format!("{name}(x)"),
-            (name, _) => format!("{name}(a, b)"),
-        })
+        .map(|&(name, f)| signature(name, f))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A function as `:help` and the errors list it: `exp(x)`, `max(a, b)`, `grad(f, x)`.
+fn signature(name: &str, function: Function) -> String {
+    match (function, function.arity()) {
+        (Function::Grad, _) => format!("{name}(f, x)"),
+        (_, 1) => format!("{name}(x)"),
+        _ => format!("{name}(a, b)"),
+    }
+}
+
+/// The built-in function called `name`, if there is one.
+pub(crate) fn built_in(name: &str) -> Option<Function> {
+    FUNCTIONS.iter().find(|(f, _)| *f == name).map(|&(_, f)| f)
 }
 
 pub(crate) struct Parser<'a> {
@@ -424,9 +431,8 @@ impl<'a> Parser<'a> {
     }
 
     fn call(&mut self, name: &str, column: usize, depth: usize) -> Result<Operand, ScriptError> {
-        let built_in = FUNCTIONS.iter().find(|(f, _)| *f == name).map(|&(_, f)| f);
         let defined = || self.defined.iter().find(|d| d.name() == name).copied();
-        let Some(function) = built_in.or_else(|| defined().map(Function::Defined)) else {
+        let Some(function) = built_in(name).or_else(|| defined().map(Function::Defined)) else {
             return Err(ScriptError::UnknownFunction {
                 name: name.to_string(),
                 column,
