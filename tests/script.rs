@@ -19,6 +19,18 @@ fn run_all(session: &mut Session, lines: &[&str]) {
     }
 }
 
+/// A fresh folder for a test's files, named for the test and this process.
+fn scratch_dir(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("circuitgrad-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// What `:draw NAME PATH` replies.
+fn draw(s: &mut Session, name: &str, path: &std::path::Path) -> String {
+    text(s.run(&format!(":draw {name} {}", path.display())))
+}
+
 /// Names, the node each is bound to, and its data: what "every binding is as it was" compares.
 fn snapshot(session: &Session) -> Vec<(String, f64, usize)> {
     session
@@ -178,13 +190,12 @@ fn the_readmes_repl_session_is_what_a_session_prints() {
 
 #[test]
 fn grad_can_be_drawn() {
-    let dir = std::env::temp_dir().join(format!("circuitgrad-grad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("grad");
     let file = dir.join("g.dot");
     let mut s = Session::new();
     run_all(&mut s, &["x = 0.5", "f = tanh(x) * x", "g = grad(f, x)"]);
     assert_eq!(
-        text(s.run(&format!(":draw g {}", file.display()))),
+        draw(&mut s, "g", &file),
         format!("wrote {}", file.display())
     );
     let dot = std::fs::read_to_string(&file).unwrap();
@@ -445,18 +456,14 @@ fn absurd_input_gets_an_error_not_a_crash() {
 #[test]
 #[cfg(feature = "svg")]
 fn draw_writes_svg_and_dot_and_refuses_what_it_cannot() {
-    let dir = std::env::temp_dir().join(format!("circuitgrad-draw-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("draw");
     let mut s = Session::new();
     run_all(&mut s, &["x = -2", "f = x * 3"]);
     let svg = dir.join("f picture.svg");
-    assert_eq!(
-        text(s.run(&format!(":draw f {}", svg.display()))),
-        format!("wrote {}", svg.display())
-    );
+    assert_eq!(draw(&mut s, "f", &svg), format!("wrote {}", svg.display()));
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     let dot = dir.join("f.dot");
-    s.run(&format!(":draw f {}", dot.display())).unwrap();
+    draw(&mut s, "f", &dot);
     assert!(
         std::fs::read_to_string(&dot)
             .unwrap()
@@ -596,8 +603,7 @@ fn a_comment_may_follow_a_line() {
 fn draw_writes_what_the_extension_says_or_refuses() {
     let mut s = Session::new();
     run_all(&mut s, &["x = 1", "y = x * 2"]);
-    let dir = std::env::temp_dir().join("circuitgrad-draw-ext");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("draw-ext");
     for file in ["net.png", "net", "net.svg.txt"] {
         let path = dir.join(file);
         let _ = std::fs::remove_file(&path);
@@ -610,10 +616,10 @@ fn draw_writes_what_the_extension_says_or_refuses() {
         assert!(!path.exists(), "nothing written for {file}");
     }
     let svg = dir.join("net.SVG");
-    text(s.run(&format!(":draw y {}", svg.display())));
+    draw(&mut s, "y", &svg);
     assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<svg"));
     let dot = dir.join("net.Dot");
-    text(s.run(&format!(":draw y {}", dot.display())));
+    draw(&mut s, "y", &dot);
     assert!(
         std::fs::read_to_string(&dot)
             .unwrap()
@@ -692,15 +698,11 @@ fn tiny_and_huge_numbers_print_one_way() {
 #[test]
 #[cfg(not(feature = "svg"))]
 fn without_the_svg_feature_draw_writes_dot_and_says_why_not_svg() {
-    let dir = std::env::temp_dir().join(format!("circuitgrad-nosvg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("nosvg");
     let mut s = Session::new();
     run_all(&mut s, &["x = -2", "f = x * 3"]);
     let dot = dir.join("f.dot");
-    assert_eq!(
-        text(s.run(&format!(":draw f {}", dot.display()))),
-        format!("wrote {}", dot.display())
-    );
+    assert_eq!(draw(&mut s, "f", &dot), format!("wrote {}", dot.display()));
     assert_eq!(
         s.run(&format!(":draw f {}", dir.join("f.svg").display()))
             .unwrap_err()
